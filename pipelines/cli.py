@@ -1,0 +1,196 @@
+"""Command line: `python -m pipelines sandbox|load|summary`. Errors end in one line, not a trace."""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import logging
+import os
+import signal
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import requests
+
+from pipelines.common.errors import SourceError
+from pipelines.loader import SOURCES, load, warehouse_path
+
+if TYPE_CHECKING:
+    from pipelines.sandbox.server import Sandbox
+
+log = logging.getLogger("pipelines")
+
+
+def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=42, help="company seed (default 42)")
+    parser.add_argument(
+        "--scale", type=float, default=1.0, help="company size, e.g. 0.1 for tests (default 1)"
+    )
+    parser.add_argument(
+        "--faults",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="share of requests that fail in transport (429, 5xx, drops, timeouts)",
+    )
+    parser.add_argument(
+        "--churn",
+        type=float,
+        nargs="?",
+        const=5.0,
+        default=0.0,
+        metavar="MINUTES",
+        help="move the sandbox clock this many minutes per request (default when given: 5)",
+    )
+    parser.add_argument(
+        "--now",
+        type=datetime.fromisoformat,
+        default=None,
+        help="the sandbox clock (ISO timestamp); default: the company's fixed now",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m pipelines", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    sandbox = commands.add_parser("sandbox", help="serve the four vendor APIs on 127.0.0.1")
+    sandbox.add_argument("--host", default="127.0.0.1")
+    sandbox.add_argument("--port", type=int, default=8765, help="0 picks a free port")
+    sandbox.add_argument("--tls", action="store_true", help="serve https (throwaway certificate)")
+    _add_sandbox_options(sandbox)
+
+    load_cmd = commands.add_parser("load", help="run the dlt sources into the warehouse")
+    load_cmd.add_argument("--source", choices=("all", *SOURCES), default="all")
+    load_cmd.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="start the sandbox in-process and point the sources at it",
+    )
+    load_cmd.add_argument(
+        "--warehouse",
+        type=Path,
+        default=None,
+        help="DuckDB file (default: $WAREHOUSE_PATH or warehouse.duckdb)",
+    )
+    _add_sandbox_options(load_cmd)
+
+    summary = commands.add_parser("summary", help="row counts per mart and a headline metric")
+    summary.add_argument("--warehouse", type=Path, default=None)
+    return parser
+
+
+def _make_sandbox(args: argparse.Namespace) -> Sandbox:
+    from pipelines.sandbox.company import build_company
+    from pipelines.sandbox.server import Sandbox, SandboxOptions
+
+    options = SandboxOptions(
+        seed=args.seed, scale=args.scale, faults=args.faults, churn_minutes=args.churn
+    )
+    sandbox = Sandbox(build_company(seed=args.seed, scale=args.scale), options)
+    if args.now:
+        sandbox.set_now(args.now)
+    return sandbox
+
+
+@contextmanager
+def _sandbox_environment(args: argparse.Namespace) -> Iterator[None]:
+    """Start the sandbox on a free port and point every source's config at it."""
+    from pipelines.sandbox.server import SandboxServer
+
+    sandbox = _make_sandbox(args)
+    with SandboxServer(sandbox) as server:
+        log.warning("sandbox serving seed %s scale %s at %s", args.seed, args.scale, server.url)
+        previous = {key: os.environ.get(key) for key in server.client_settings()}
+        os.environ.update(server.client_settings())
+        if args.faults:
+            # A "slow" fault must outlast the client's timeout, and retries should not dawdle.
+            os.environ.setdefault("RUNTIME__REQUEST_TIMEOUT", str(sandbox.options.slow_seconds / 2))
+            os.environ.setdefault("RUNTIME__REQUEST_BACKOFF_FACTOR", "0.1")
+            os.environ.setdefault("RUNTIME__REQUEST_MAX_ATTEMPTS", "12")
+        try:
+            yield
+        finally:
+            for key, value in previous.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+
+
+def run_sandbox(args: argparse.Namespace) -> None:
+    from pipelines.sandbox.credentials import SANDBOX_CREDENTIALS
+    from pipelines.sandbox.server import SandboxServer
+    from pipelines.sandbox.tls import throwaway_ssl_context
+
+    sandbox = _make_sandbox(args)
+    ssl_context = throwaway_ssl_context() if args.tls else None
+    server = SandboxServer(sandbox, host=args.host, port=args.port, ssl_context=ssl_context)
+    print(f"Sandbox (seed {args.seed}, scale {args.scale}, now {sandbox.now.isoformat()})")
+    print(f"  serving on {server.url}   (Ctrl-C stops)")
+    for key, value in server.client_settings().items():
+        print(f"  {key}={value}")
+    print(f"  credentials: {SANDBOX_CREDENTIALS}")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    with suppress(KeyboardInterrupt):
+        server.serve_forever()
+
+
+def run_load(args: argparse.Namespace) -> None:
+    sources = SOURCES if args.source == "all" else (args.source,)
+    warehouse = (args.warehouse or warehouse_path()).resolve()
+    if args.sandbox:
+        with _sandbox_environment(args):
+            results = load(sources, warehouse)
+    else:
+        results = load(sources, warehouse)
+    for result in results:
+        total = sum(result.rows.values())
+        tables = len(result.rows)
+        print(f"{result.source:<11} {total:>8} rows -> {result.dataset} ({tables} tables)")
+    print(f"warehouse: {warehouse}")
+
+
+def run_summary(args: argparse.Namespace) -> None:
+    from pipelines.summary import print_summary
+
+    print_summary((args.warehouse or warehouse_path()).resolve())
+
+
+def explain(error: BaseException) -> str | None:
+    """A one-line, actionable message for errors a user can fix; None for real bugs."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, SourceError):
+            return str(current)
+        if isinstance(current, requests.ConnectionError):
+            url = getattr(current.request, "url", None) or "the API"
+            return (
+                f"cannot reach {url}: check the base URL in .dlt/config.toml and the network "
+                "(or use --sandbox)"
+            )
+        if isinstance(current, OSError) and current.errno == errno.EADDRINUSE:
+            return "the port is already in use: pick another with --port (or --port 0 for any)"
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    handlers = {"sandbox": run_sandbox, "load": run_load, "summary": run_summary}
+    try:
+        handlers[args.command](args)
+    except Exception as error:
+        message = explain(error)
+        if message is None:
+            raise
+        print(f"error: {message}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,1 @@
+"""Helpers shared by every source: HTTP session with retries, and user-facing errors."""
