@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import requests
+from dlt.common.configuration.exceptions import ConfigFieldMissingException
 
 from pipelines.common.errors import SourceError
 from pipelines.loader import SOURCES, load, warehouse_path
@@ -169,6 +170,12 @@ def explain(error: BaseException) -> str | None:
         seen.add(id(current))
         if isinstance(current, SourceError):
             return str(current)
+        if isinstance(current, ConfigFieldMissingException):
+            return (
+                f"missing configuration {', '.join(current.fields)} ({current.spec_name}): set it "
+                "in .dlt/secrets.toml (see .dlt/example.secrets.toml) or as an env var such as "
+                "SOURCES__<SOURCE>__<KEY>, or use --sandbox"
+            )
         if isinstance(current, requests.ConnectionError):
             url = getattr(current.request, "url", None) or "the API"
             return (
