@@ -53,7 +53,7 @@ pytest: setup
 	$(PY) -m pytest
 
 bench: setup  ## time load and dbt build at scale 1 and 4 (figures, no assertions)
-	$(PY) -m tests.bench --scales 1 4
+	$(PY) tests/bench/bench.py --scales 1 4
 
 clean:  ## remove the warehouse, dbt output and dlt local state
 	rm -rf warehouse.duckdb target logs .dlt/pipelines

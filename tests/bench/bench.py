@@ -1,0 +1,161 @@
+"""Benchmark: generate the company, load it through the sandbox, run dbt build; per scale.
+
+Each stage runs in its own process so its wall time and peak memory (RSS of the process tree,
+sampled every 50 ms) are its own. Prints a table; measures, never asserts.
+
+    python tests/bench/bench.py --scales 1 4
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import duckdb
+import psutil
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+VENV_BIN = Path(sys.executable).parent
+
+
+@dataclass
+class StageResult:
+    scale: float
+    stage: str
+    seconds: float
+    peak_rss_mb: float
+    rows: int
+
+    @property
+    def rows_per_second(self) -> float:
+        return self.rows / self.seconds if self.seconds else 0.0
+
+
+def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS in MB of it and its children)."""
+    started = time.perf_counter()
+    process = psutil.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL)
+    peak = 0
+    while process.poll() is None:
+        try:
+            tree = [process, *process.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    if process.returncode != 0:
+        raise SystemExit(f"benchmark stage failed ({process.returncode}): {' '.join(command)}")
+    return time.perf_counter() - started, peak / 2**20
+
+
+def count_rows(warehouse: Path, schema_prefix: str) -> int:
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        tables = connection.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema like ? and table_type = 'BASE TABLE' "
+            "and table_name not like '\\_dlt%' escape '\\'",
+            [f"{schema_prefix}%"],
+        ).fetchall()
+        return sum(
+            connection.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0][0]
+            for schema, table in tables
+        )
+    finally:
+        connection.close()
+
+
+def bench_scale(scale: float, seed: int, workdir: Path) -> list[StageResult]:
+    warehouse = workdir / f"bench-{scale}.duckdb"
+    env = {
+        **os.environ,
+        "WAREHOUSE_PATH": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    python = str(VENV_BIN / "python")
+    record_count = workdir / "records.txt"
+    generate = (
+        "import pathlib; from pipelines.sandbox.company import build_company; "
+        f"c = build_company(seed={seed}, scale={scale}); "
+        f"pathlib.Path({str(record_count)!r}).write_text("
+        "str(sum(len(r) for v in c.tables.values() for r in v.values())))"
+    )
+    seconds, peak = run_measured([python, "-c", generate], env)
+    records = int(record_count.read_text())
+    results = [StageResult(scale, "generate company", seconds, peak, records)]
+
+    load = [
+        python,
+        "-m",
+        "pipelines",
+        "load",
+        "--sandbox",
+        "--scale",
+        str(scale),
+        "--seed",
+        str(seed),
+        "--warehouse",
+        str(warehouse),
+    ]
+    seconds, peak = run_measured(load, env)
+    results.append(
+        StageResult(scale, "sandbox -> dlt load", seconds, peak, count_rows(warehouse, "raw_"))
+    )
+
+    build = [
+        str(VENV_BIN / "dbt"),
+        "build",
+        "--target-path",
+        str(workdir / "target"),
+        "--log-path",
+        str(workdir / "logs"),
+        "--vars",
+        '{as_of: "2026-10-01T00:00:00"}',
+    ]
+    seconds, peak = run_measured(build, env)
+    results.append(
+        StageResult(scale, "dbt build", seconds, peak, count_rows(warehouse, "analytics"))
+    )
+    return results
+
+
+def print_table(results: list[StageResult]) -> None:
+    header = (
+        f"| {'scale':>5} | {'stage':<20} | {'wall s':>8} | {'rows':>10} | {'rows/s':>10} "
+        f"| {'peak MB':>8} |"
+    )
+    print(header)
+    print("|" + "|".join("-" * (len(cell)) for cell in header.split("|")[1:-1]) + "|")
+    for r in results:
+        print(
+            f"| {r.scale:>5g} | {r.stage:<20} | {r.seconds:>8.1f} | {r.rows:>10,} | "
+            f"{r.rows_per_second:>10,.0f} | {r.peak_rss_mb:>8.0f} |"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 4.0])
+    parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    try:
+        results = [r for scale in args.scales for r in bench_scale(scale, args.seed, workdir)]
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    print_table(results)
+    if args.json:
+        args.json.write_text(json.dumps([asdict(r) for r in results], indent=2))
+
+
+if __name__ == "__main__":
+    main()
