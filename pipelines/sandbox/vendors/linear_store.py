@@ -1,0 +1,229 @@
+"""The Linear records as the API sees them at the sandbox clock, and Relay connections over them.
+
+Connections are ordered ascending by `orderBy` (createdAt by default, or updatedAt) with the id
+as tie-breaker. A cursor encodes the position (sort value + id) of the last node served, never an
+offset, so records created or updated between two pages shift nothing: an updated record moves
+behind the cursor's position and is served again later in the sync (the client merges by id),
+and no record is skipped.
+"""
+
+from __future__ import annotations
+
+import base64
+import operator
+import re
+import threading
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from pipelines.sandbox.company.model import Company, Payload, Versioned
+
+# Linear caps `first`/`last` at 250 and defaults to 50.
+MAX_PAGE_SIZE = 250
+DEFAULT_PAGE_SIZE = 50
+
+# Payload key -> (entity, foreign key) for one-to-many children looked up by their parent.
+CHILD_INDEXES: dict[str, tuple[str, str]] = {
+    "history": ("issue_history", "issueId"),
+    "comments": ("comments", "issueId"),
+    "attachments": ("attachments", "issueId"),
+}
+
+
+class GraphQLUserError(Exception):
+    """An error Linear reports as a GraphQL error with an extensions code (HTTP 200 or 400)."""
+
+    def __init__(self, message: str, code: str = "INVALID_INPUT") -> None:
+        super().__init__(message)
+        self.extensions = {
+            "code": code,
+            "type": "invalid input",
+            "userError": True,
+            "userPresentableMessage": message,
+        }
+
+
+def is_archived(payload: Payload) -> bool:
+    """Archived or trashed records are hidden unless the query sets `includeArchived: true`."""
+    return payload.get("archivedAt") is not None or bool(payload.get("trashed"))
+
+
+def encode_cursor(sort_value: datetime, key: str) -> str:
+    raw = f"{sort_value.isoformat()}|{key}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        sort_value, key = raw.split("|", 1)
+        return datetime.fromisoformat(sort_value), key
+    except (ValueError, UnicodeDecodeError) as error:
+        raise GraphQLUserError(f"Invalid cursor: {cursor}") from error
+
+
+_DURATION = re.compile(
+    r"^(?P<sign>[-+])?P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
+
+
+def parse_date_or_duration(value: str, now: datetime) -> datetime:
+    """A `DateTimeOrDuration`: an ISO-8601 timestamp, or a duration relative to now (`-P1D`)."""
+    match = _DURATION.match(value)
+    if match and value.strip("+-") != "P":
+        parts = {k: int(v) for k, v in match.groupdict().items() if k != "sign" and v}
+        delta = timedelta(**parts)
+        return now - delta if match["sign"] == "-" else now + delta
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise GraphQLUserError(f"Invalid DateTimeOrDuration: {value}") from error
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+_DATE_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "lt": operator.lt,
+    "lte": operator.le,
+}
+
+
+def _date_matches(value: datetime | None, comparator: dict[str, Any], now: datetime) -> bool:
+    if value is None:
+        return False
+    for op, operand in comparator.items():
+        if operand is None:
+            continue
+        if op in ("in", "nin"):
+            found = value in {parse_date_or_duration(v, now) for v in operand}
+            if found != (op == "in"):
+                return False
+        elif not _DATE_OPERATORS[op](value, parse_date_or_duration(operand, now)):
+            return False
+    return True
+
+
+def _id_matches(value: str, comparator: dict[str, Any]) -> bool:
+    checks = {
+        "eq": lambda operand: value == operand,
+        "neq": lambda operand: value != operand,
+        "in": lambda operand: value in operand,
+        "nin": lambda operand: value not in operand,
+    }
+    return all(checks[op](operand) for op, operand in comparator.items() if operand is not None)
+
+
+def _matches(payload: Payload, filter_: dict[str, Any], now: datetime) -> bool:
+    for field, comparator in filter_.items():
+        if comparator is None:
+            continue
+        if field == "id":
+            if not _id_matches(payload["id"], comparator):
+                return False
+        elif not _date_matches(payload.get(field), comparator, now):
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class Page:
+    nodes: list[Payload]
+    page_info: dict[str, Any]
+
+
+def paginate(
+    items: Iterable[Payload], args: dict[str, Any], now: datetime, predicate: Callable[..., bool]
+) -> Page:
+    """One page of a Relay connection: filter, hide archived, order, then slice at the cursor."""
+    order = args.get("orderBy") or "createdAt"
+    include_archived = bool(args.get("includeArchived"))
+    filter_ = args.get("filter") or {}
+    kept = [
+        p
+        for p in items
+        if (include_archived or not is_archived(p)) and predicate(p) and _matches(p, filter_, now)
+    ]
+    kept.sort(key=lambda p: (p[order], p["id"]))
+    keys = [(p[order], p["id"]) for p in kept]
+    first, last = args.get("first"), args.get("last")
+    for size in (first, last):
+        if size is not None and size < 0:
+            raise GraphQLUserError("Argument first/last must be a non-negative integer")
+    # Cursors are positions, so a cursor whose record has since moved or vanished still works.
+    start = bisect_right(keys, decode_cursor(args["after"])) if args.get("after") else 0
+    end = bisect_left(keys, decode_cursor(args["before"])) if args.get("before") else len(kept)
+    end = max(start, end)
+    if last is not None and first is None:
+        size = min(last, MAX_PAGE_SIZE)
+        begin = max(start, end - size)
+        window = kept[begin:end]
+        has_next, has_previous = end < len(kept), begin > start
+    else:
+        size = min(DEFAULT_PAGE_SIZE if first is None else first, MAX_PAGE_SIZE)
+        window = kept[start : min(end, start + size)]
+        has_next, has_previous = start + size < end, start > 0
+    cursors = [encode_cursor(p[order], p["id"]) for p in window]
+    return Page(
+        nodes=window,
+        page_info={
+            "hasNextPage": has_next,
+            "hasPreviousPage": has_previous,
+            "startCursor": cursors[0] if cursors else None,
+            "endCursor": cursors[-1] if cursors else None,
+        },
+    )
+
+
+class LinearStore:
+    """Indexes over the company's Linear tables, built once, and snapshots at a clock time."""
+
+    def __init__(self, company: Company) -> None:
+        self._tables = company.tables["linear"]
+        self._lock = threading.Lock()
+        self._by_id: dict[str, dict[str, Versioned]] = {}
+        self._children: dict[str, dict[str, list[Versioned]]] = {}
+        # entity -> (clock, visible payloads): recomputed only when the clock has moved.
+        self._snapshots: dict[str, tuple[datetime, list[Payload]]] = {}
+
+    def visible(self, entity: str, now: datetime) -> list[Payload]:
+        with self._lock:
+            cached = self._snapshots.get(entity)
+            if cached is not None and cached[0] == now:
+                return cached[1]
+        payloads = [s for r in self._tables.get(entity, []) if (s := r.state_at(now)) is not None]
+        with self._lock:
+            self._snapshots[entity] = (now, payloads)
+        return payloads
+
+    def get(self, entity: str, key: str | None, now: datetime) -> Payload | None:
+        if key is None:
+            return None
+        record = self._index(entity).get(key)
+        return record.state_at(now) if record is not None else None
+
+    def children(self, relation: str, parent_id: str, now: datetime) -> list[Payload]:
+        entity, foreign_key = CHILD_INDEXES[relation]
+        with self._lock:
+            index = self._children.get(relation)
+        if index is None:
+            index = {}
+            for record in self._tables.get(entity, []):
+                index.setdefault(record.payload[foreign_key], []).append(record)
+            with self._lock:
+                self._children[relation] = index
+        return [s for r in index.get(parent_id, []) if (s := r.state_at(now)) is not None]
+
+    def _index(self, entity: str) -> dict[str, Versioned]:
+        with self._lock:
+            index = self._by_id.get(entity)
+        if index is None:
+            index = {record.key: record for record in self._tables.get(entity, [])}
+            with self._lock:
+                self._by_id[entity] = index
+        return index
