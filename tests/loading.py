@@ -1,0 +1,126 @@
+"""Helpers for tests that load the sandbox into a warehouse and compare what landed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from pipelines.loader import SOURCES, SourceLoad, load
+from pipelines.sandbox.server import SandboxServer
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2026-10-01T00:00:00"
+
+# Fast retries against the local sandbox; a "slow" fault outlasts this timeout.
+FAST_RETRY_ENV = {
+    "RUNTIME__REQUEST_TIMEOUT": "1",
+    "RUNTIME__REQUEST_BACKOFF_FACTOR": "0.05",
+    "RUNTIME__REQUEST_MAX_ATTEMPTS": "12",
+}
+
+Snapshot = dict[str, Counter]
+
+
+@contextmanager
+def environment(settings: dict[str, str]) -> Iterator[None]:
+    previous = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def load_from(
+    server: SandboxServer,
+    warehouse: Path,
+    sources: Iterable[str] = SOURCES,
+    extra_env: dict[str, str] | None = None,
+) -> list[SourceLoad]:
+    """Run the real sources in-process against `server` into `warehouse`."""
+    with environment({**server.client_settings(), **FAST_RETRY_ENV, **(extra_env or {})}):
+        return load(sources, warehouse)
+
+
+def raw_snapshot(warehouse: Path, datasets: Iterable[str] | None = None) -> Snapshot:
+    """Every raw table's rows as a multiset, without dlt's per-load bookkeeping columns.
+
+    dlt's row ids and load ids differ between two loads of the same data, and the quarantine
+    table records when it quarantined, so those are left out; all else must match exactly.
+    """
+    datasets = list(datasets or (f"raw_{source}" for source in SOURCES))
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        snapshot: Snapshot = {}
+        for schema, table in connection.execute(
+            "select table_schema, table_name from information_schema.tables "
+            "where table_schema in (select unnest(?)) "
+            "and table_name not like '\\_dlt%' escape '\\' order by 1, 2",
+            [datasets],
+        ).fetchall():
+            columns = [
+                name
+                for (name,) in connection.execute(
+                    "select column_name from information_schema.columns "
+                    "where table_schema = ? and table_name = ? order by column_name",
+                    [schema, table],
+                ).fetchall()
+                if not name.startswith("_dlt") and name != "quarantined_at"
+            ]
+            select = ", ".join(f'"{column}"' for column in columns)
+            rows = connection.execute(f'select {select} from "{schema}"."{table}"').fetchall()
+            snapshot[f"{schema}.{table}"] = Counter(rows)
+        return snapshot
+    finally:
+        connection.close()
+
+
+def snapshot_differences(expected: Snapshot, actual: Snapshot) -> list[str]:
+    """Human-readable differences between two snapshots (empty when identical)."""
+    problems = []
+    for table in sorted(set(expected) | set(actual)):
+        want, got = expected.get(table, Counter()), actual.get(table, Counter())
+        if want != got:
+            missing, extra = want - got, got - want
+            problems.append(
+                f"{table}: {sum(missing.values())} rows missing, {sum(extra.values())} extra"
+                f" (e.g. missing {next(iter(missing), None)!r}, extra {next(iter(extra), None)!r})"
+            )
+    return problems
+
+
+def run_dbt(warehouse: Path, *args: str, target_dir: Path) -> subprocess.CompletedProcess:
+    """`dbt <args>` in a subprocess on `warehouse` (in-process dbt would keep the file open)."""
+    env = {
+        **os.environ,
+        "WAREHOUSE_PATH": str(warehouse),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    return subprocess.run(
+        [
+            str(Path(sys.executable).parent / "dbt"),
+            *args,
+            "--target-path",
+            str(target_dir / "target"),
+            "--log-path",
+            str(target_dir / "logs"),
+            "--vars",
+            f'{{as_of: "{AS_OF}"}}',
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
