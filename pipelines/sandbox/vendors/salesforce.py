@@ -1,0 +1,429 @@
+"""The sandbox's Salesforce: OAuth token endpoint and the REST query API, under `/salesforce`.
+
+Endpoints (paths relative to the instance, which is `<sandbox url>/salesforce`):
+
+- `POST /services/oauth2/token`: OAuth 2.0 `grant_type=password` (client_id, client_secret,
+  username, password as form fields) or `client_credentials` (HTTP Basic client_id:secret).
+  Answers `{access_token, instance_url, id, token_type, issued_at, signature}`; wrong
+  credentials get 400 `{"error": "invalid_grant" | "invalid_client_id" | "invalid_client", ...}`.
+- `GET /services/data/`: the API versions.
+- `GET /services/data/vNN.0/query?q=<SOQL>` and `/queryAll?q=` (queryAll also returns rows with
+  `IsDeleted = true`, query hides them); `GET .../query/<locator>` for the next page.
+  `Sforce-Query-Options: batchSize=N` is clamped to 200..2000 (default 2000).
+- `POST /services/async/NN.0/job`: Bulk API 1.0 is "not enabled", so clients fall back to REST.
+
+Data requests need `Authorization: Bearer <access_token>`. Sessions last two hours of sandbox
+clock (a real org's default timeout); after that, like a bad token, they get 401
+`[{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}]`. Errors are
+JSON arrays `[{"message", "errorCode"}]`: 400 MALFORMED_QUERY / INVALID_FIELD / INVALID_TYPE /
+INVALID_QUERY_LOCATOR, 404 NOT_FOUND, 403 REQUEST_LIMIT_EXCEEDED for the rate-limit fault (with
+no Retry-After, as Salesforce sends none), 500 UNKNOWN_EXCEPTION, 502 from the "gateway" as HTML,
+503 SERVER_UNAVAILABLE. Every response carries `Sforce-Limit-Info: api-usage=<n>/15000`.
+
+Query cursors (the `01g...-N` locators in `nextRecordsUrl`) live in the server and remember the
+sort key of the last row served, not an offset: the next page is every row that sorts after it
+at the current clock. Rows created or updated mid-sync (their SystemModstamp moves them to the
+end of an `ORDER BY SystemModstamp` query) are therefore never skipped; an updated row may come
+twice, and merging on Id keeps its latest version.
+
+Reaching the sandbox over TLS (simple-salesforce only speaks https): start a second server with
+`SandboxServer(sandbox, ssl_context=throwaway_ssl_context(cert_dir))`, take `access_token` and
+`instance_url` from the token endpoint, and trust `cert_dir / "sandbox-cert.pem"`, e.g.
+`Salesforce(session_id=token, instance_url=url, session=s)` with `s.verify = cert_path` and
+`s.trust_env = False` (REQUESTS_CA_BUNDLE otherwise overrides `verify`), or export
+`REQUESTS_CA_BUNDLE=<cert_path>` for the process.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from flask import Blueprint, Response, request
+
+from pipelines.sandbox.company.model import ENTITIES, Payload
+from pipelines.sandbox.credentials import SANDBOX_CREDENTIALS
+from pipelines.sandbox.vendors.common import guard
+from pipelines.sandbox.vendors.salesforce_soql import (
+    FieldTypes,
+    Query,
+    SoqlError,
+    bind,
+    matches,
+    parse,
+    sort_key,
+)
+
+if TYPE_CHECKING:
+    from pipelines.sandbox.server import Sandbox
+
+VENDOR = "salesforce"
+API_VERSIONS = tuple(f"{major}.0" for major in range(31, 63))
+SESSION_TIMEOUT = timedelta(hours=2)
+MIN_BATCH, MAX_BATCH = 200, 2000
+API_LIMIT = 15000
+# Open query cursors kept per server; Salesforce also expires the oldest ones.
+MAX_CURSORS = 1000
+TOKEN_PATH = "/services/oauth2/token"
+JSON = "application/json;charset=UTF-8"
+
+_BATCH_SIZE = re.compile(r"batchSize\s*=\s*(\d+)", re.IGNORECASE)
+
+
+def wire(value: Any) -> Any:
+    """A payload value as Salesforce's JSON shows it (datetimes with ms and +0000)."""
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%dT%H:%M:%S}.{value.microsecond // 1000:03d}+0000"
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def errors(status: int, error_code: str, message: str) -> Response:
+    return Response(
+        json.dumps([{"message": message, "errorCode": error_code}]), status, content_type=JSON
+    )
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(json.dumps(body), status, content_type=JSON)
+
+
+def render_fault(kind: str, retry_after: int) -> Response:
+    if kind == "rate_limited":
+        # Salesforce's org-wide API limit: a 403 with no Retry-After; clients must back off.
+        return errors(403, "REQUEST_LIMIT_EXCEEDED", "TotalRequests Limit exceeded.")
+    if kind == "bad_gateway":
+        return Response(
+            "<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>",
+            502,
+            content_type="text/html",
+        )
+    if kind == "unavailable":
+        response = errors(
+            503, "SERVER_UNAVAILABLE", "Server is temporarily unavailable. Try again later."
+        )
+        response.headers["Retry-After"] = str(retry_after)
+        return response
+    return errors(
+        500,
+        "UNKNOWN_EXCEPTION",
+        "An unexpected error occurred. Please include this ErrorId if you contact support: "
+        "1987654321-12345 (-1234567890)",
+    )
+
+
+class Sessions:
+    """Deterministic, self-verifying access tokens that expire on the sandbox clock."""
+
+    def __init__(self, seed: int) -> None:
+        self._key = hashlib.sha256(f"salesforce-sandbox-{seed}".encode()).digest()
+        self.org_id = "00D" + _base62(self._key, 12) + "EAA"
+
+    def _signature(self, message: str) -> str:
+        digest = hmac.new(self._key, message.encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def issue(self, now: datetime, username: str) -> str:
+        issued_ms = int(now.timestamp() * 1000)
+        body = f"{issued_ms}:{username}"
+        raw = f"{body}:{self._signature(body)}".encode()
+        return f"{self.org_id}!{base64.urlsafe_b64encode(raw).decode().rstrip('=')}"
+
+    def valid(self, token: str, now: datetime) -> bool:
+        org_id, _, encoded = token.partition("!")
+        if org_id != self.org_id or not encoded:
+            return False
+        try:
+            raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4)).decode()
+            issued_ms, username, signature = raw.rsplit(":", 2)
+            issued = datetime.fromtimestamp(int(issued_ms) / 1000, tz=now.tzinfo)
+        except ValueError:
+            return False
+        if not hmac.compare_digest(signature, self._signature(f"{issued_ms}:{username}")):
+            return False
+        return issued <= now < issued + SESSION_TIMEOUT
+
+
+def _base62(data: bytes, length: int) -> str:
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    number = int.from_bytes(data, "big")
+    chars = []
+    for _ in range(length):
+        number, digit = divmod(number, 62)
+        chars.append(alphabet[digit])
+    return "".join(chars)
+
+
+@dataclass
+class Cursor:
+    """A query's position: the sort key of the last row served and how many were served."""
+
+    query: Query
+    include_deleted: bool
+    batch_size: int
+    total_size: int
+    served: int
+    last_key: tuple
+
+
+class Records:
+    """The company's Salesforce objects at the sandbox clock, with the field types they use."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        self.sandbox = sandbox
+        self.entities = ENTITIES[VENDOR]
+        self._lock = threading.Lock()
+        self._visible: dict[str, tuple[datetime, list[Payload]]] = {}
+        self.schema: FieldTypes = {
+            name: _field_types(entity.fields, self._all_payloads(name))
+            for name, entity in self.entities.items()
+        }
+
+    def _all_payloads(self, sobject: str) -> Iterable[Payload]:
+        for record in self.sandbox.company.tables.get(VENDOR, {}).get(sobject, []):
+            yield record.payload
+            for _, change in record.changes:
+                yield change
+
+    def visible(self, sobject: str, now: datetime) -> list[Payload]:
+        """Rows visible at `now`, cached per clock value (pages of one sync share it)."""
+        with self._lock:
+            cached = self._visible.get(sobject)
+        if cached is not None and cached[0] == now:
+            return cached[1]
+        rows = list(self.sandbox.company.visible(VENDOR, sobject, now))
+        with self._lock:
+            self._visible[sobject] = (now, rows)
+        return rows
+
+
+def _field_types(fields: Iterable[str], payloads: Iterable[Payload]) -> dict[str, type | None]:
+    types: dict[str, type | None] = dict.fromkeys(fields)
+    pending = set(types)
+    for payload in payloads:
+        for field in list(pending):
+            value = payload.get(field)
+            if value is not None:
+                types[field] = type(value)
+                pending.discard(field)
+        if not pending:
+            break
+    return types
+
+
+class QueryService:
+    """Runs SOQL against the records and pages through results with server-side cursors."""
+
+    def __init__(self, records: Records, now: Callable[[], datetime]) -> None:
+        self.records = records
+        self.now = now
+        self._cursors: OrderedDict[str, Cursor] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _rows(self, query: Query, include_deleted: bool) -> list[Payload]:
+        key = sort_key(query.order_by, self.records.entities[query.sobject].key)
+        rows = [
+            row
+            for row in self.records.visible(query.sobject, self.now())
+            if (include_deleted or not row.get("IsDeleted")) and matches(query.where, row)
+        ]
+        rows.sort(key=key)
+        return rows
+
+    def start(self, soql: str, include_deleted: bool, batch_size: int, version: str) -> Any:
+        query = bind(soql, parse(soql), self.records.schema)
+        rows = self._rows(query, include_deleted)
+        total = len(rows) if query.limit is None else min(len(rows), query.limit)
+        cursor = Cursor(query, include_deleted, batch_size, total, served=0, last_key=())
+        return self._page(soql, cursor, rows, version)
+
+    def resume(self, locator: str, version: str) -> Any:
+        with self._lock:
+            cursor = self._cursors.get(locator)
+        if cursor is None:
+            raise SoqlError("INVALID_QUERY_LOCATOR", "invalid query locator")
+        key = sort_key(cursor.query.order_by, self.records.entities[cursor.query.sobject].key)
+        rows = [row for row in self._rows(cursor.query, cursor.include_deleted)]
+        remaining = [row for row in rows if key(row) > cursor.last_key]
+        return self._page(locator, cursor, remaining, version)
+
+    def _page(self, seed_text: str, cursor: Cursor, rows: list[Payload], version: str) -> Any:
+        query = cursor.query
+        allowed = len(rows) if query.limit is None else max(query.limit - cursor.served, 0)
+        page = rows[: min(cursor.batch_size, allowed)]
+        served = cursor.served + len(page)
+        done = len(page) >= min(len(rows), allowed)
+        body: dict[str, Any] = {"totalSize": cursor.total_size, "done": done}
+        if not done:
+            key = sort_key(query.order_by, self.records.entities[query.sobject].key)
+            digest = hashlib.sha1(f"{seed_text}|{served}|{self.now()}".encode()).digest()
+            locator = f"01g{_base62(digest, 15)}-{served}"
+            with self._lock:
+                self._cursors[locator] = Cursor(
+                    query,
+                    cursor.include_deleted,
+                    cursor.batch_size,
+                    cursor.total_size,
+                    served,
+                    key(page[-1]),
+                )
+                while len(self._cursors) > MAX_CURSORS:
+                    self._cursors.popitem(last=False)
+            endpoint = "queryAll" if cursor.include_deleted else "query"
+            body["nextRecordsUrl"] = f"/services/data/v{version}/{endpoint}/{locator}"
+        body["records"] = [self._render(query, row, version) for row in page]
+        return body
+
+    def _render(self, query: Query, row: Mapping[str, Any], version: str) -> dict[str, Any]:
+        sobject = query.sobject
+        url = f"/services/data/v{version}/sobjects/{sobject}/{row['Id']}"
+        rendered: dict[str, Any] = {"attributes": {"type": sobject, "url": url}}
+        for field in query.fields:
+            rendered[field] = wire(row.get(field))
+        return rendered
+
+
+def batch_size(header: str | None) -> int:
+    """`Sforce-Query-Options: batchSize=N`, clamped to Salesforce's 200..2000."""
+    match = _BATCH_SIZE.search(header or "")
+    if match is None:
+        return MAX_BATCH
+    return max(MIN_BATCH, min(MAX_BATCH, int(match.group(1))))
+
+
+def create_blueprint(sandbox: Sandbox) -> Blueprint:
+    blueprint = Blueprint(VENDOR, __name__, url_prefix="/salesforce")
+    credentials = SANDBOX_CREDENTIALS[VENDOR]
+    sessions = Sessions(sandbox.company.seed)
+    queries = QueryService(Records(sandbox), lambda: sandbox.now)
+
+    def authenticate() -> Response | None:
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() in ("bearer", "oauth") and sessions.valid(token.strip(), sandbox.now):
+            return None
+        response = errors(401, "INVALID_SESSION_ID", "Session expired or invalid")
+        response.headers["WWW-Authenticate"] = "Token"
+        return response
+
+    guard(
+        blueprint,
+        sandbox,
+        VENDOR,
+        authenticate,
+        lambda kind: render_fault(kind, sandbox.options.retry_after_seconds),
+        open_paths=(TOKEN_PATH, "/services/data/", "/services/data"),
+    )
+
+    @blueprint.after_request
+    def _limit_info(response: Response) -> Response:
+        usage = sandbox.request_counts[VENDOR]
+        response.headers["Sforce-Limit-Info"] = f"api-usage={usage}/{API_LIMIT}"
+        return response
+
+    @blueprint.post(TOKEN_PATH)
+    def token() -> Response:
+        form = request.form
+        grant_type = form.get("grant_type", "")
+        if grant_type == "client_credentials":
+            basic = request.authorization
+            client_id = basic.username if basic else form.get("client_id")
+            client_secret = basic.password if basic else form.get("client_secret")
+            username = credentials["username"]
+        elif grant_type == "password":
+            client_id, client_secret = form.get("client_id"), form.get("client_secret")
+            username = form.get("username", "")
+            if (username, form.get("password")) != (
+                credentials["username"],
+                credentials["password"],
+            ):
+                return oauth_error("invalid_grant", "authentication failure")
+        else:
+            return oauth_error("unsupported_grant_type", "grant type not supported")
+        if client_id != credentials["client_id"]:
+            return oauth_error("invalid_client_id", "client identifier invalid")
+        if client_secret != credentials["client_secret"]:
+            return oauth_error("invalid_client", "invalid client credentials")
+        now = sandbox.now
+        instance_url = f"{request.host_url.rstrip('/')}{blueprint.url_prefix}"
+        identity = f"{instance_url}/id/{sessions.org_id}/005{_base62(username.encode(), 15)}"
+        issued_at = str(int(now.timestamp() * 1000))
+        signature = hmac.new(
+            str(client_secret).encode(), f"{identity}{issued_at}".encode(), hashlib.sha256
+        ).digest()
+        return json_response(
+            {
+                "access_token": sessions.issue(now, username),
+                "instance_url": instance_url,
+                "id": identity,
+                "token_type": "Bearer",
+                "issued_at": issued_at,
+                "signature": base64.b64encode(signature).decode(),
+            }
+        )
+
+    @blueprint.get("/services/data/")
+    @blueprint.get("/services/data")
+    def versions() -> Response:
+        return json_response(
+            [
+                {"label": f"API {version}", "url": f"/services/data/v{version}", "version": version}
+                for version in API_VERSIONS
+            ]
+        )
+
+    def run(version: str, action: Callable[[], Any]) -> Response:
+        if version not in API_VERSIONS:
+            return errors(404, "NOT_FOUND", "The requested resource does not exist")
+        try:
+            return json_response(action())
+        except SoqlError as error:
+            return errors(400, error.error_code, error.message)
+
+    def start(version: str, include_deleted: bool) -> Response:
+        soql = request.args.get("q")
+        if not soql:
+            return errors(400, "MALFORMED_QUERY", "A query string has to be specified")
+        size = batch_size(request.headers.get("Sforce-Query-Options"))
+        return run(version, lambda: queries.start(soql, include_deleted, size, version))
+
+    @blueprint.get("/services/data/v<version>/query")
+    @blueprint.get("/services/data/v<version>/query/")
+    def query(version: str) -> Response:
+        return start(version, include_deleted=False)
+
+    @blueprint.get("/services/data/v<version>/queryAll")
+    @blueprint.get("/services/data/v<version>/queryAll/")
+    def query_all(version: str) -> Response:
+        return start(version, include_deleted=True)
+
+    @blueprint.get("/services/data/v<version>/query/<locator>")
+    @blueprint.get("/services/data/v<version>/queryAll/<locator>")
+    def query_more(version: str, locator: str) -> Response:
+        return run(version, lambda: queries.resume(locator, version))
+
+    @blueprint.post("/services/async/<version>/job")
+    def bulk_job(version: str) -> Response:
+        return Response(
+            '<?xml version="1.0" encoding="UTF-8"?><error '
+            'xmlns="http://www.force.com/2009/06/asyncapi/dataload">'
+            "<exceptionCode>FeatureNotEnabled</exceptionCode>"
+            "<exceptionMessage>Async API not enabled</exceptionMessage></error>",
+            400,
+            content_type="application/xml",
+        )
+
+    return blueprint
+
+
+def oauth_error(error: str, description: str) -> Response:
+    return json_response({"error": error, "error_description": description}, status=400)

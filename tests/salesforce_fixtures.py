@@ -1,0 +1,176 @@
+"""Shared by the Salesforce tests: a tiny hand-built company and the sandbox's own view of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from pipelines.sandbox.company.model import ENTITIES, Company, Versioned
+from pipelines.sandbox.server import Sandbox, SandboxOptions, SandboxServer
+
+START = datetime(2025, 10, 1, tzinfo=UTC)
+NOW = datetime(2026, 10, 1, tzinfo=UTC)
+HORIZON = NOW + timedelta(days=30)
+
+# raw table -> Salesforce object
+OBJECTS = {
+    "accounts": "Account",
+    "contacts": "Contact",
+    "opportunities": "Opportunity",
+    "users": "User",
+}
+
+
+def _sf_id(prefix: str, number: int) -> str:
+    return f"{prefix}5g0000{number:06d}AAA"
+
+
+def _stamped(created: datetime, payload: dict[str, Any]) -> Versioned:
+    stamp = {"CreatedDate": created, "LastModifiedDate": created, "SystemModstamp": created}
+    return Versioned(key=payload["Id"], created_at=created, payload={**payload, **stamp})
+
+
+def _change(record: Versioned, at: datetime, change: dict[str, Any]) -> None:
+    record.add_change(at, {**change, "LastModifiedDate": at, "SystemModstamp": at})
+
+
+def tiny_company(accounts: int = 450, contacts_per_account: int = 2, seed: int = 1) -> Company:
+    """Enough rows for several pages at the minimum batch size (200), with edge cases:
+
+    records sharing one SystemModstamp (ties at a page boundary), soft deletes (IsDeleted), a
+    deactivated user, nulls, records created and changed after `now` (visible once the clock
+    advances), and a user with no IsDeleted field at all (User has none).
+    """
+    users = []
+    for n in range(5):
+        user = _stamped(
+            START - timedelta(days=400 - n),
+            {
+                "Id": _sf_id("005", n),
+                "Username": f"rep{n}@example.com",
+                "Name": f"Rep {n}",
+                "FirstName": "Rep",
+                "LastName": str(n),
+                "Email": f"rep{n}@example.com",
+                "IsActive": True,
+                "Title": "Account Executive" if n else None,
+                "Department": "Sales",
+            },
+        )
+        users.append(user)
+    _change(users[1], NOW - timedelta(days=3), {"IsActive": False})
+    _change(users[2], NOW + timedelta(days=2), {"Title": "Sales Director"})
+
+    tie = START + timedelta(days=100)
+    account_rows, contact_rows, opportunity_rows = [], [], []
+    for n in range(accounts):
+        # Every 7th account shares the same instant: ties straddle the 200-row pages.
+        created = tie if n % 7 == 0 else START + timedelta(hours=13 * n, seconds=n % 5)
+        if n >= accounts - 10:
+            created = NOW + timedelta(days=1, hours=n % 10)  # created after `now`
+        account = _stamped(
+            created,
+            {
+                "Id": _sf_id("001", n),
+                "Name": f"Account {n:04d}",
+                "Type": "Prospect",
+                "Industry": None if n % 5 == 0 else "Software",
+                "Website": f"https://account{n}.example.com",
+                "AnnualRevenue": float(n * 1000),
+                "NumberOfEmployees": n + 1,
+                "OwnerId": users[n % 5].payload["Id"],
+                "ParentId": None,
+                "BillingCountry": "DE",
+                "Segment__c": ("SMB", "Mid-Market", "Enterprise")[n % 3],
+                "IsDeleted": False,
+            },
+        )
+        if n % 11 == 0 and created < NOW:
+            _change(account, created + timedelta(days=30), {"Type": "Customer - Direct"})
+        if n % 50 == 3 and created < NOW:
+            _change(account, NOW - timedelta(days=1, hours=n % 13), {"IsDeleted": True})
+        if n % 40 == 5 and created < NOW:
+            _change(account, NOW + timedelta(days=3), {"Name": f"Account {n:04d} (renamed)"})
+        account_rows.append(account)
+        for c in range(contacts_per_account):
+            contact = _stamped(
+                created + timedelta(minutes=c),
+                {
+                    "Id": _sf_id("003", n * contacts_per_account + c),
+                    "AccountId": account.payload["Id"],
+                    "FirstName": f"First{c}",
+                    "LastName": f"Last{n}",
+                    "Email": f"c{c}@account{n}.example.com",
+                    "Title": None,
+                    "OwnerId": account.payload["OwnerId"],
+                    "IsDeleted": False,
+                },
+            )
+            if (n + c) % 37 == 0 and created < NOW:
+                _change(contact, created + timedelta(days=2), {"IsDeleted": True})
+            contact_rows.append(contact)
+        if n % 3 == 0:
+            opportunity = _stamped(
+                created + timedelta(hours=1),
+                {
+                    "Id": _sf_id("006", n),
+                    "AccountId": account.payload["Id"],
+                    "Name": f"Account {n:04d} - New Business",
+                    "StageName": "Prospecting",
+                    "Amount": 1200.0 * (n % 9 + 1),
+                    "CloseDate": (created + timedelta(days=40)).date(),
+                    "IsClosed": False,
+                    "IsWon": False,
+                    "Type": "New Business",
+                    "Probability": 10,
+                    "ForecastCategoryName": "Pipeline",
+                    "OwnerId": account.payload["OwnerId"],
+                    "Contract_Start_Date__c": date(2026, 1, 1),
+                    "Contract_End_Date__c": date(2027, 1, 1),
+                    "IsDeleted": False,
+                },
+            )
+            if created + timedelta(days=40) < HORIZON:
+                _change(
+                    opportunity,
+                    created + timedelta(days=40),
+                    {
+                        "StageName": "Closed Won",
+                        "IsClosed": True,
+                        "IsWon": True,
+                        "Probability": 100,
+                        "ForecastCategoryName": "Closed",
+                    },
+                )
+            opportunity_rows.append(opportunity)
+    return Company(
+        seed=seed,
+        scale=0.0,
+        start=START,
+        now=NOW,
+        horizon=HORIZON,
+        tables={
+            # The other vendors' blueprints are mounted too: give them empty tables.
+            **{vendor: {name: [] for name in entities} for vendor, entities in ENTITIES.items()},
+            "salesforce": {
+                "User": users,
+                "Account": account_rows,
+                "Contact": contact_rows,
+                "Opportunity": opportunity_rows,
+            },
+        },
+    )
+
+
+@contextmanager
+def serve(company: Company, **options: Any) -> Iterator[SandboxServer]:
+    """An in-process sandbox on a free port."""
+    with SandboxServer(Sandbox(company, SandboxOptions(seed=company.seed, **options))) as server:
+        yield server
+
+
+def sandbox_rows(sandbox: Sandbox, sobject: str) -> dict[str, dict[str, Any]]:
+    """What queryAll shows at the sandbox's clock, by Id: the expectation for raw tables."""
+    return {row["Id"]: row for row in sandbox.company.visible("salesforce", sobject, sandbox.now)}
