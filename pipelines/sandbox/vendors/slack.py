@@ -44,6 +44,8 @@ LIMITS: dict[str, tuple[int, int]] = {
     "conversations.replies": (1000, 1000),
 }
 CHANNEL_TYPES = {"public_channel": False, "private_channel": True}
+CHANNEL_FLAGS = ("is_group", "is_im", "is_mpim", "is_general", "is_shared", "is_org_shared")
+PROFILE_TEXT_FIELDS = ("avatar_hash", "title", "phone", "skype", "status_text", "status_emoji")
 BOT_USER_ID = "U0SANDBOXBOT"
 BOT_ID = "B0SANDBOXBOT"
 
@@ -163,11 +165,28 @@ class Call:
 
 
 def render_channel(state: Body) -> Body:
+    """A conversation object: the generator's fields plus the flags Slack always sends."""
     channel = to_wire(state)
     channel.setdefault("name_normalized", channel.get("name"))
-    for flag in ("is_group", "is_im", "is_mpim"):
+    for flag in CHANNEL_FLAGS:
         channel.setdefault(flag, False)
     return channel
+
+
+def render_user(state: Body) -> Body:
+    """A user object; profile text fields Slack always sends default to empty strings."""
+    user = to_wire(state)
+    user.setdefault("is_app_user", False)
+    profile = dict(user.get("profile") or {})
+    profile.setdefault("real_name", user.get("real_name") or "")
+    profile.setdefault("display_name", user.get("name") or "")
+    profile.setdefault("real_name_normalized", profile["real_name"])
+    profile.setdefault("display_name_normalized", profile["display_name"])
+    for key in PROFILE_TEXT_FIELDS:
+        profile.setdefault(key, "")
+    profile.setdefault("fields", None)
+    user["profile"] = profile
+    return user
 
 
 def id_page(
@@ -237,7 +256,7 @@ def conversations_list(call: Call) -> Body:
 def users_list(call: Call) -> Body:
     def render(user_id: str) -> Body | None:
         state = call.workspace.users[user_id].state_at(call.now)
-        return to_wire(state) if state is not None else None
+        return render_user(state) if state is not None else None
 
     members, cursor = id_page(call.workspace.user_ids, "user", call, "users.list", render)
     return {
