@@ -27,13 +27,23 @@ def _sf_id(prefix: str, number: int) -> str:
     return f"{prefix}5g0000{number:06d}AAA"
 
 
-def _stamped(created: datetime, payload: dict[str, Any]) -> Versioned:
+WON = {
+    "StageName": "Closed Won",
+    "IsClosed": True,
+    "IsWon": True,
+    "Probability": 100,
+    "ForecastCategoryName": "Closed",
+}
+Change = tuple[datetime, dict[str, Any]]
+
+
+def _stamped(created: datetime, payload: dict[str, Any], changes: list[Change] = ()) -> Versioned:
+    """A record whose creation and changes stamp LastModifiedDate and SystemModstamp."""
     stamp = {"CreatedDate": created, "LastModifiedDate": created, "SystemModstamp": created}
-    return Versioned(key=payload["Id"], created_at=created, payload={**payload, **stamp})
-
-
-def _change(record: Versioned, at: datetime, change: dict[str, Any]) -> None:
-    record.add_change(at, {**change, "LastModifiedDate": at, "SystemModstamp": at})
+    record = Versioned(key=payload["Id"], created_at=created, payload={**payload, **stamp})
+    for at, change in sorted(changes, key=lambda item: item[0]):
+        record.add_change(at, {**change, "LastModifiedDate": at, "SystemModstamp": at})
+    return record
 
 
 def tiny_company(accounts: int = 450, contacts_per_account: int = 2, seed: int = 1) -> Company:
@@ -44,6 +54,10 @@ def tiny_company(accounts: int = 450, contacts_per_account: int = 2, seed: int =
     advances), and a user with no IsDeleted field at all (User has none).
     """
     users = []
+    user_changes: dict[int, list[Change]] = {
+        1: [(NOW - timedelta(days=3), {"IsActive": False})],
+        2: [(NOW + timedelta(days=2), {"Title": "Sales Director"})],
+    }
     for n in range(5):
         user = _stamped(
             START - timedelta(days=400 - n),
@@ -58,18 +72,25 @@ def tiny_company(accounts: int = 450, contacts_per_account: int = 2, seed: int =
                 "Title": "Account Executive" if n else None,
                 "Department": "Sales",
             },
+            user_changes.get(n, []),
         )
         users.append(user)
-    _change(users[1], NOW - timedelta(days=3), {"IsActive": False})
-    _change(users[2], NOW + timedelta(days=2), {"Title": "Sales Director"})
 
     tie = START + timedelta(days=100)
     account_rows, contact_rows, opportunity_rows = [], [], []
     for n in range(accounts):
         # Every 7th account shares the same instant: ties straddle the 200-row pages.
-        created = tie if n % 7 == 0 else START + timedelta(hours=13 * n, seconds=n % 5)
+        spread = START + (NOW - START) * n / (accounts + 1)
+        created = tie if n % 7 == 0 else spread.replace(microsecond=0)
         if n >= accounts - 10:
             created = NOW + timedelta(days=1, hours=n % 10)  # created after `now`
+        changes: list[Change] = []
+        if n % 11 == 0 and created < NOW:
+            changes.append((created + timedelta(days=30), {"Type": "Customer - Direct"}))
+        if n % 50 == 3 and created < NOW - timedelta(days=2):
+            changes.append((NOW - timedelta(days=1, hours=n % 13), {"IsDeleted": True}))
+        if n % 40 == 5 and created < NOW:
+            changes.append((NOW + timedelta(days=3), {"Name": f"Account {n:04d} (renamed)"}))
         account = _stamped(
             created,
             {
@@ -86,13 +107,8 @@ def tiny_company(accounts: int = 450, contacts_per_account: int = 2, seed: int =
                 "Segment__c": ("SMB", "Mid-Market", "Enterprise")[n % 3],
                 "IsDeleted": False,
             },
+            changes,
         )
-        if n % 11 == 0 and created < NOW:
-            _change(account, created + timedelta(days=30), {"Type": "Customer - Direct"})
-        if n % 50 == 3 and created < NOW:
-            _change(account, NOW - timedelta(days=1, hours=n % 13), {"IsDeleted": True})
-        if n % 40 == 5 and created < NOW:
-            _change(account, NOW + timedelta(days=3), {"Name": f"Account {n:04d} (renamed)"})
         account_rows.append(account)
         for c in range(contacts_per_account):
             contact = _stamped(
@@ -107,9 +123,8 @@ def tiny_company(accounts: int = 450, contacts_per_account: int = 2, seed: int =
                     "OwnerId": account.payload["OwnerId"],
                     "IsDeleted": False,
                 },
+                [(created + timedelta(days=2), {"IsDeleted": True})] if (n + c) % 37 == 0 else [],
             )
-            if (n + c) % 37 == 0 and created < NOW:
-                _change(contact, created + timedelta(days=2), {"IsDeleted": True})
             contact_rows.append(contact)
         if n % 3 == 0:
             opportunity = _stamped(
@@ -131,19 +146,10 @@ def tiny_company(accounts: int = 450, contacts_per_account: int = 2, seed: int =
                     "Contract_End_Date__c": date(2027, 1, 1),
                     "IsDeleted": False,
                 },
+                [(created + timedelta(days=40), WON)]
+                if created + timedelta(days=40) < HORIZON
+                else [],
             )
-            if created + timedelta(days=40) < HORIZON:
-                _change(
-                    opportunity,
-                    created + timedelta(days=40),
-                    {
-                        "StageName": "Closed Won",
-                        "IsClosed": True,
-                        "IsWon": True,
-                        "Probability": 100,
-                        "ForecastCategoryName": "Closed",
-                    },
-                )
             opportunity_rows.append(opportunity)
     return Company(
         seed=seed,

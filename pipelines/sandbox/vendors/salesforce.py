@@ -253,7 +253,7 @@ class QueryService:
         if cursor is None:
             raise SoqlError("INVALID_QUERY_LOCATOR", "invalid query locator")
         key = sort_key(cursor.query.order_by, self.records.entities[cursor.query.sobject].key)
-        rows = [row for row in self._rows(cursor.query, cursor.include_deleted)]
+        rows = self._rows(cursor.query, cursor.include_deleted)
         remaining = [row for row in rows if key(row) > cursor.last_key]
         return self._page(locator, cursor, remaining, version)
 
@@ -286,7 +286,7 @@ class QueryService:
 
     def _render(self, query: Query, row: Mapping[str, Any], version: str) -> dict[str, Any]:
         sobject = query.sobject
-        url = f"/services/data/v{version}/sobjects/{sobject}/{row['Id']}"
+        url = f"/services/data/v{version}/sobjects/{sobject}/{row.get('Id')}"
         rendered: dict[str, Any] = {"attributes": {"type": sobject, "url": url}}
         for field in query.fields:
             rendered[field] = wire(row.get(field))
@@ -309,7 +309,9 @@ def create_blueprint(sandbox: Sandbox) -> Blueprint:
 
     def authenticate() -> Response | None:
         scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-        if scheme.lower() in ("bearer", "oauth") and sessions.valid(token.strip(), sandbox.now):
+        if scheme.lower() not in ("bearer", "oauth"):
+            token = request.headers.get("X-SFDC-Session", "")  # how Bulk API 1.0 sends it
+        if sessions.valid(token.strip(), sandbox.now):
             return None
         response = errors(401, "INVALID_SESSION_ID", "Session expired or invalid")
         response.headers["WWW-Authenticate"] = "Token"

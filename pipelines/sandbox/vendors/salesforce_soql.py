@@ -516,6 +516,10 @@ def sort_key(
         return (flag, _Descending(folded) if item.descending else folded)
 
     def key(row: Mapping[str, Any]) -> tuple:
-        return (*(component(item, row.get(item.field)) for item in order_by), row[key_field])
+        # `or ""`: a broken record without its key must still sort, so it can be served.
+        return (
+            *(component(item, row.get(item.field)) for item in order_by),
+            row.get(key_field) or "",
+        )
 
     return key
