@@ -41,7 +41,7 @@ def quarantine_malformed(
             continue
         raw = json.dumps(record, default=str, sort_keys=True)
         log.warning("quarantined %s %s record: %s: %s", source, entity, reason, raw[:200])
-        yield dlt.mark.with_table_name(
+        yield dlt.mark.with_hints(
             {
                 "source": source,
                 "entity": entity,
@@ -49,5 +49,9 @@ def quarantine_malformed(
                 "record": raw,
                 "quarantined_at": datetime.now(UTC),
             },
-            QUARANTINE_TABLE,
+            # A table variant of its own: the resource's merge + primary key must not apply here.
+            dlt.mark.make_hints(
+                table_name=QUARANTINE_TABLE, write_disposition="append", primary_key=[]
+            ),
+            create_table_variant=True,
         )
