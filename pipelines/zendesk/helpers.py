@@ -1,0 +1,50 @@
+"""Record plumbing shared by the Zendesk resources: quarantine, table routing, vanished rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import dlt
+
+from pipelines.common.quarantine import quarantine_malformed
+
+SOURCE = "zendesk"
+KEY = ("id",)
+
+
+def well_formed(records: Iterable[Any], entity: str) -> Iterator[Any]:
+    """Records with an id pass; the others go to the quarantine table, named in a warning."""
+    return quarantine_malformed(records, SOURCE, entity, KEY)
+
+
+def to_table(items: Iterable[Any], table: str) -> Iterator[Any]:
+    """Send plain records to `table`; items already routed elsewhere (quarantine) keep going."""
+    for item in items:
+        yield dlt.mark.with_table_name(item, table) if isinstance(item, dict) else item
+
+
+def mark_vanished(items: Iterable[Any], state: dict[str, Any]) -> Iterator[Any]:
+    """Complete lists (groups, SLA policies, schedules, holidays): keep and flag deleted rows.
+
+    Zendesk drops a deleted object from these lists without a trace. The resource state keeps
+    the last complete list; an id missing from the new one comes back as its last-seen row with
+    `is_deleted = true` and `deleted_at` (when the load noticed), so facts that still refer to it
+    keep their join. Listed rows carry `is_deleted = false`.
+    """
+    previous: dict[str, dict[str, Any]] = state.get("last_seen", {})
+    seen: dict[str, dict[str, Any]] = {}
+    for item in items:
+        if isinstance(item, dict):
+            item = {**item, "is_deleted": False, "deleted_at": None}
+            seen[str(item["id"])] = item
+        yield item
+    noticed = datetime.now(UTC).isoformat()
+    for key, row in previous.items():
+        if key not in seen:
+            if not row.get("is_deleted"):
+                row = {**row, "is_deleted": True, "deleted_at": noticed}
+            seen[key] = row
+            yield row
+    state["last_seen"] = seen
