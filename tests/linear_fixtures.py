@@ -7,16 +7,26 @@ Independent of the generator: the expectations in the tests derive from these re
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from pipelines.sandbox.company.model import Company, Versioned
+import requests
+
+from pipelines.sandbox.company.model import Company, Payload, Versioned
+from pipelines.sandbox.credentials import SANDBOX_CREDENTIALS
+from pipelines.sandbox.server import Sandbox, SandboxOptions, SandboxServer
+
+API_KEY = SANDBOX_CREDENTIALS["linear"]["api_key"]
 
 START = datetime(2025, 10, 1, tzinfo=UTC)
 NOW = datetime(2026, 10, 1, tzinfo=UTC)
 HORIZON = NOW + timedelta(days=30)
 
-# More history entries than one nested page (the source asks for 50 per page).
-LONG_HISTORY = 120
+# More history entries than one nested page (the source asks for 50) and than Linear's cap
+# on `first` (250).
+LONG_HISTORY = 260
 LONG_COMMENTS = 70
 
 
@@ -217,6 +227,7 @@ def build_linear_company() -> Company:
         _record(_history(1000 + n, n, START + 60 * day + n * timedelta(hours=1))) for n in (1, 3, 5)
     ]
     history.append(_record(_history(2000, 5, NOW + 3 * day)))
+    history.append(_record(_history(2001, 2, NOW - 2 * day)))
     comments = [
         _record(_comment(n, 2, START + 31 * day + n * timedelta(minutes=5)))
         for n in range(1, LONG_COMMENTS + 1)
@@ -267,3 +278,36 @@ def build_linear_company() -> Company:
             }
         },
     )
+
+
+@contextmanager
+def running_sandbox(company: Company, **options: Any) -> Iterator[SandboxServer]:
+    with SandboxServer(Sandbox(company, SandboxOptions(**options))) as server:
+        yield server
+
+
+def post(
+    server: SandboxServer,
+    query: str,
+    variables: dict[str, Any] | None = None,
+    authorization: str | None = API_KEY,
+) -> requests.Response:
+    headers = {"Authorization": authorization} if authorization is not None else {}
+    return requests.post(
+        f"{server.url}/linear/graphql",
+        json={"query": query, "variables": variables or {}},
+        headers=headers,
+        timeout=10,
+    )
+
+
+def archived(payload: Payload) -> bool:
+    return payload.get("archivedAt") is not None or bool(payload.get("trashed"))
+
+
+def visible(
+    company: Company, entity: str, at: datetime, include_archived: bool = True
+) -> list[Payload]:
+    """What the API should show of an entity at `at`, computed from the records themselves."""
+    shown = company.visible("linear", entity, at)
+    return [p for p in shown if include_archived or not archived(p)]

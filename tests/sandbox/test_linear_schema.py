@@ -1,0 +1,60 @@
+"""Our SDL subset names nothing Linear's official schema does not have, with the same types."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from graphql import (
+    GraphQLEnumType,
+    GraphQLInputObjectType,
+    GraphQLObjectType,
+    GraphQLScalarType,
+    build_schema,
+)
+
+from pipelines.sandbox.vendors.linear_schema import SCHEMA_PATH
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+OFFICIAL_SDL = SHARED / "specs" / "linear" / "schema.graphql"
+
+
+@pytest.fixture(scope="module")
+def official():
+    if not OFFICIAL_SDL.exists():
+        pytest.skip(f"Linear's official SDL is not available at {OFFICIAL_SDL}")
+    return build_schema(OFFICIAL_SDL.read_text())
+
+
+@pytest.fixture(scope="module")
+def ours():
+    return build_schema(SCHEMA_PATH.read_text())
+
+
+def test_every_type_field_and_argument_exists_in_linears_schema(ours, official):
+    problems = []
+    checked = 0
+    for name, ours_type in ours.type_map.items():
+        if name.startswith("__") or name in ("String", "Int", "Float", "Boolean", "ID"):
+            continue
+        theirs = official.type_map.get(name)
+        if theirs is None or type(theirs) is not type(ours_type):
+            problems.append(f"type {name}: {type(ours_type).__name__} not in Linear's schema")
+            continue
+        if isinstance(ours_type, GraphQLEnumType):
+            missing = set(ours_type.values) - set(theirs.values)
+            problems += [f"enum value {name}.{value} missing" for value in missing]
+        if isinstance(ours_type, (GraphQLObjectType, GraphQLInputObjectType)):
+            for field_name, field in ours_type.fields.items():
+                checked += 1
+                their_field = theirs.fields.get(field_name)
+                if their_field is None or str(their_field.type) != str(field.type):
+                    problems.append(f"{name}.{field_name}: {field.type} differs or is missing")
+                    continue
+                for arg_name, arg in getattr(field, "args", {}).items():
+                    their_arg = their_field.args.get(arg_name)
+                    if their_arg is None or str(their_arg.type) != str(arg.type):
+                        problems.append(f"{name}.{field_name}({arg_name}: {arg.type}) differs")
+        assert not isinstance(ours_type, GraphQLScalarType) or theirs is not None
+    assert not problems, problems
+    assert checked > 100
