@@ -59,10 +59,12 @@ def slack_source(
 
     @dlt.resource(name="channels", primary_key="id", write_disposition="merge")
     def channels() -> Iterator[Any]:
-        for page in api.pages(
-            "conversations.list", "channels", types=channel_types, exclude_archived="false"
-        ):
-            yield list(quarantine_malformed(page, "slack", "channels", ("id",)))
+        yield from _checked_pages(
+            api.pages(
+                "conversations.list", "channels", types=channel_types, exclude_archived="false"
+            ),
+            "channels",
+        )
 
     @dlt.resource(
         name="users",
@@ -75,8 +77,7 @@ def slack_source(
             "updated", on_cursor_value_missing="include"
         ),
     ) -> Iterator[Any]:
-        for page in api.pages("users.list", "members"):
-            yield list(quarantine_malformed(page, "slack", "users", ("id",)))
+        yield from _checked_pages(api.pages("users.list", "members"), "users")
 
     @dlt.transformer(
         name="messages",
@@ -93,6 +94,18 @@ def slack_source(
             yield from _channel_messages(api, channel, state, replies_lookback_days, start_date)
 
     return [channels, users, messages]
+
+
+def _checked_pages(pages: Iterator[list[Record]], entity: str) -> Iterator[Any]:
+    """Each page's well-formed records as one batch; malformed ones marked for quarantine."""
+    for page in pages:
+        good = []
+        for item in quarantine_malformed(page, "slack", entity, ("id",)):
+            if isinstance(item, dict):
+                good.append(item)
+            else:
+                yield item
+        yield good
 
 
 def _channel_messages(

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import requests
+from dlt.sources.helpers.requests.retry import DEFAULT_RETRY_STATUS
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
 from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginator
@@ -57,7 +58,13 @@ def retry_unparsable(response: requests.Response | None, error: BaseException | 
 
 
 def check_slack_response(response: requests.Response, *_: Any, **__: Any) -> None:
-    """Response hook: raise the actionable error for a failed page, return for a good one."""
+    """Response hook: raise the actionable error for a failed page, return for a good one.
+
+    Hooks run inside the retrying `send`: 429 and 5xx must leave as `HTTPError` (which the
+    retry policy recognises by status) to be retried, not as a final `SourceError`.
+    """
+    if response.status_code in DEFAULT_RETRY_STATUS:
+        raise requests.HTTPError(f"HTTP {response.status_code} from Slack", response=response)
     check_response(response, "Slack", SECRETS_HINT)
     body = response.json()
     if body.get("ok"):
@@ -94,10 +101,17 @@ class SlackApi:
         paginator = JSONResponseCursorPaginator(
             cursor_path="response_metadata.next_cursor", cursor_param="cursor"
         )
-        yield from self._client.paginate(
-            method,
-            params={**params, "limit": self.limit(method)},
-            paginator=paginator,
-            data_selector=items_key,
-            hooks={"response": [check_slack_response]},
-        )
+        try:
+            yield from self._client.paginate(
+                method,
+                params={**params, "limit": self.limit(method)},
+                paginator=paginator,
+                data_selector=items_key,
+                hooks={"response": [check_slack_response]},
+            )
+        except requests.HTTPError as error:
+            status = error.response.status_code if error.response is not None else "?"
+            raise SourceError(
+                f"Slack {method} kept failing with HTTP {status} after every retry: try again "
+                "later, or raise [runtime] request_max_attempts"
+            ) from error

@@ -1,0 +1,243 @@
+"""The Slack dlt source end to end: the real pipeline against an in-process sandbox into DuckDB."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import dlt
+import duckdb
+import pytest
+from dlt.pipeline.exceptions import PipelineStepFailed
+
+from pipelines.common.errors import CredentialsError
+from pipelines.sandbox.company.model import Company, Versioned
+from pipelines.sandbox.server import SandboxServer
+from pipelines.slack import slack_source
+from tests.loading import FAST_RETRY_ENV, raw_snapshot, snapshot_differences
+from tests.slack_fixtures import (
+    NOW,
+    expected_messages,
+    minimum_requests,
+    running_sandbox,
+    thread_of,
+    tiny_company,
+)
+
+PAGE_SIZE = 5
+LOOKBACK = timedelta(days=14)
+
+
+class Loader:
+    """Runs the Slack source into one warehouse with its own dlt state, counting requests."""
+
+    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "w") -> None:
+        self.warehouse = tmp_path / f"{name}.duckdb"
+        self.pipelines_dir = tmp_path / f"{name}-pipelines"
+        self.monkeypatch = monkeypatch
+        for key, value in {**FAST_RETRY_ENV, "SOURCES__SLACK__PAGE_SIZE": str(PAGE_SIZE)}.items():
+            monkeypatch.setenv(key, value)
+
+    def run(
+        self, server: SandboxServer, env: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, int]]:
+        """Load once; return the number of Slack requests served and the rows loaded per table."""
+        for key, value in {**server.client_settings(), **(env or {})}.items():
+            self.monkeypatch.setenv(key, value)
+        pipeline = dlt.pipeline(
+            pipeline_name="support_analytics_slack",
+            destination=dlt.destinations.duckdb(credentials=str(self.warehouse)),
+            dataset_name="raw_slack",
+            pipelines_dir=str(self.pipelines_dir),
+        )
+        before = server.sandbox.request_counts["slack"]
+        pipeline.run(slack_source())
+        counts = pipeline.last_trace.last_normalize_info.row_counts
+        loaded = {table: rows for table, rows in counts.items() if not table.startswith("_dlt")}
+        return server.sandbox.request_counts["slack"] - before, loaded
+
+    def query(self, sql: str) -> list[tuple[Any, ...]]:
+        connection = duckdb.connect(str(self.warehouse), read_only=True)
+        try:
+            return connection.execute(sql).fetchall()
+        finally:
+            connection.close()
+
+    def messages(self) -> dict[tuple[str, str], tuple[Any, ...]]:
+        rows = self.query(
+            "select channel, ts, text, edited__ts, is_deleted from raw_slack.messages"
+        )
+        return {(row[0], row[1]): row[2:] for row in rows}
+
+    def snapshot(self) -> Any:
+        return raw_snapshot(self.warehouse, ["raw_slack"])
+
+
+@pytest.fixture
+def company() -> Company:
+    return tiny_company()
+
+
+@pytest.fixture
+def server(company) -> Iterator[SandboxServer]:
+    with running_sandbox(company) as running:
+        yield running
+
+
+def assert_matches_sandbox(loader: Loader, company: Company, at: datetime) -> None:
+    """Raw rows equal what Slack shows at `at`: every live message by key, text and edit
+    time; tombstones and vanished messages flagged deleted; users and channels by id."""
+    expected = expected_messages(company, at)
+    rows = loader.messages()
+    live = {key for key, row in rows.items() if not row[2]}
+    assert live == {key for key, want in expected.items() if not want["gone"]}
+    for key in live:
+        assert rows[key][:2] == (expected[key]["text"], expected[key]["edited_ts"]), key
+    assert {key for key, want in expected.items() if want["gone"]} <= set(rows)
+    assert set(rows) - set(expected) <= {key for key, row in rows.items() if row[2]}
+    users = {
+        user_id: name for user_id, name in loader.query("select id, real_name from raw_slack.users")
+    }
+    assert users == {
+        state["id"]: state["real_name"] for state in company.visible("slack", "users", at)
+    }
+    channels = {row[0] for row in loader.query("select id from raw_slack.channels")}
+    assert channels == {state["id"] for state in company.visible("slack", "channels", at)}
+
+
+def window_requests(company: Company, at: datetime) -> int:
+    """Requests of a rerun with nothing new: the lists, and each member channel's history
+    window (messages newer than its newest top-level message minus the lookback)."""
+
+    def pages(count: int) -> int:
+        return max(1, -(-count // PAGE_SIZE))
+
+    channels = list(company.visible("slack", "channels", at))
+    total = pages(len(channels)) + pages(len(company.records("slack", "users")))
+    expected = expected_messages(company, at)
+    for channel in channels:
+        if not channel["is_member"]:
+            continue
+        history = [
+            Decimal(record.payload["ts"])
+            for record in company.records("slack", "messages")
+            if record.payload["channel"] == channel["id"]
+            and (channel["id"], record.payload["ts"]) in expected
+            and (
+                thread_of(record) is None
+                or (record.state_at(at) or {}).get("subtype") == "thread_broadcast"
+            )
+        ]
+        top_level = [
+            Decimal(r.payload["ts"])
+            for r in company.records("slack", "messages")
+            if r.payload["channel"] == channel["id"]
+            and (channel["id"], r.payload["ts"]) in expected
+            and thread_of(r) is None
+        ]
+        floor = max(top_level) - Decimal(int(LOOKBACK.total_seconds()))
+        total += pages(sum(ts > floor for ts in history))
+    return total
+
+
+def test_full_load_equals_the_sandbox_with_the_minimum_requests(
+    server, company, tmp_path, monkeypatch
+):
+    loader = Loader(tmp_path, monkeypatch)
+    requests, loaded = loader.run(server)
+    assert_matches_sandbox(loader, company, NOW)
+    assert loaded["messages"] == len(expected_messages(company, NOW))
+    minimum = minimum_requests(company, NOW, PAGE_SIZE)
+    print(f"slack full load: {requests} requests, minimum {minimum} at page size {PAGE_SIZE}")
+    assert requests == minimum
+
+
+def test_rerun_reads_only_the_windows_and_changes_nothing(server, company, tmp_path, monkeypatch):
+    loader = Loader(tmp_path, monkeypatch)
+    first, _ = loader.run(server)
+    before = loader.snapshot()
+    second, loaded = loader.run(server)
+    print(f"slack rerun: {second} requests (full load {first})")
+    assert second == window_requests(company, NOW) < first
+    assert "messages" not in loaded and "users" not in loaded
+    assert snapshot_differences(before, loader.snapshot()) == []
+
+
+def test_load_after_a_week_equals_the_sandbox(server, company, tmp_path, monkeypatch):
+    loader = Loader(tmp_path, monkeypatch)
+    loader.run(server)
+    seen_before = set(loader.messages())
+    server.sandbox.advance(timedelta(days=7))
+    loader.run(server)
+    later = server.sandbox.now
+    assert_matches_sandbox(loader, company, later)
+    vanished = seen_before - set(expected_messages(company, later))
+    assert vanished, "the fixture deletes messages within the week"
+    rows = loader.messages()
+    assert all(rows[key][2] is True for key in vanished)
+
+
+def test_transport_faults_change_nothing(company, tmp_path, monkeypatch):
+    clean = Loader(tmp_path, monkeypatch, "clean")
+    with running_sandbox(company) as server:
+        clean.run(server)
+    faulty = Loader(tmp_path, monkeypatch, "faulty")
+    with running_sandbox(company, faults=0.2, slow_seconds=1.5, retry_after_seconds=0) as server:
+        faulty.run(server)
+        faults = dict(server.sandbox.fault_counts)
+    print(f"slack load through faults: {faults}")
+    assert sum(faults.values()) > 5
+    assert snapshot_differences(clean.snapshot(), faulty.snapshot()) == []
+
+
+def test_a_failed_load_resumes_to_the_same_result(company, tmp_path, monkeypatch):
+    clean = Loader(tmp_path, monkeypatch, "clean")
+    with running_sandbox(company) as server:
+        clean.run(server)
+    resumed = Loader(tmp_path, monkeypatch, "resumed")
+    faulty = running_sandbox(company, faults=0.5, retry_after_seconds=0, slow_seconds=0)
+    with faulty as server, pytest.raises(PipelineStepFailed):
+        resumed.run(server, {"RUNTIME__REQUEST_MAX_ATTEMPTS": "1"})
+    with running_sandbox(company) as server:
+        resumed.run(server, {"RUNTIME__REQUEST_MAX_ATTEMPTS": "12"})
+    assert snapshot_differences(clean.snapshot(), resumed.snapshot()) == []
+
+
+def test_a_user_without_id_is_quarantined_and_named(company, tmp_path, monkeypatch, caplog):
+    broken = Versioned(
+        key="broken",
+        created_at=NOW - timedelta(days=3),
+        payload={"name": "ghost-without-id", "updated": NOW - timedelta(days=3)},
+    )
+    company.tables["slack"]["users"].append(broken)
+    loader = Loader(tmp_path, monkeypatch)
+    with running_sandbox(company) as server, caplog.at_level(logging.WARNING):
+        loader.run(server)
+    assert any(
+        "quarantined slack users" in line and "ghost-without-id" in line for line in caplog.messages
+    )
+    quarantined = loader.query("select entity, reason from raw_slack.quarantine")
+    assert quarantined == [("users", "missing primary key id")]
+    landed = {row[0] for row in loader.query("select id from raw_slack.users")}
+    assert landed == {
+        state["id"] for state in company.visible("slack", "users", NOW) if state.get("id")
+    }
+
+
+def test_a_rejected_token_ends_with_credentials_error(server, tmp_path, monkeypatch, caplog):
+    loader = Loader(tmp_path, monkeypatch)
+    with pytest.raises(PipelineStepFailed) as raised:
+        loader.run(server, {"SOURCES__SLACK__ACCESS_TOKEN": "xoxb-wrong-secret"})
+    chain, error = [], raised.value
+    while error is not None:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    credentials = [error for error in chain if isinstance(error, CredentialsError)]
+    assert credentials, chain
+    assert "invalid_auth" in str(credentials[0])
+    assert "SOURCES__SLACK__ACCESS_TOKEN" in str(credentials[0])
+    assert "xoxb-wrong-secret" not in str(credentials[0]) + caplog.text
