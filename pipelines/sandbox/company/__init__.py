@@ -1,0 +1,80 @@
+"""The synthetic company behind the sandbox: `build_company(seed, scale)`.
+
+One simulated B2B SaaS company over a year (START to NOW, continuing to HORIZON so the sandbox
+clock can advance), identical for the same seed and growing linearly with `scale`. Each vendor
+module draws from its own random stream derived from the seed, so changing one vendor does not
+reshuffle the others. The order of the passes follows the data's dependencies: people, then
+Salesforce, Zendesk's directory and ticket simulation, the Slack request plan, Linear (which
+links escalations and Slack requests to issues), and finally the records that quote issue URLs.
+"""
+
+from __future__ import annotations
+
+from pipelines.sandbox.company.clock import HORIZON, NOW, START, ArrivalProcess
+from pipelines.sandbox.company.dirty import add_dirty_data
+from pipelines.sandbox.company.linear import build_linear
+from pipelines.sandbox.company.log import SimulationLog
+from pipelines.sandbox.company.model import ENTITIES, Company, Versioned
+from pipelines.sandbox.company.people import COMPANY_DOMAIN, COMPANY_NAME, build_people
+from pipelines.sandbox.company.salesforce import build_salesforce
+from pipelines.sandbox.company.slack import INTAKE_CHANNELS, WORKSPACE, build_slack, plan_requests
+from pipelines.sandbox.company.zendesk import SUBDOMAIN, TIME_ZONES, build_directory
+from pipelines.sandbox.company.zendesk_project import project_tickets
+from pipelines.sandbox.company.zendesk_tickets import simulate_tickets
+
+__all__ = ["ENTITIES", "Company", "Versioned", "build_company"]
+
+
+def build_company(seed: int, scale: float) -> Company:
+    if scale <= 0:
+        raise ValueError(f"scale must be positive, got {scale}")
+    arrivals = ArrivalProcess()
+    people = build_people(seed, scale)
+    sf = build_salesforce(seed, scale, people)
+    directory = build_directory(seed, scale, people, sf)
+    tickets = simulate_tickets(seed, scale, directory, arrivals)
+    slack_plan = plan_requests(seed, scale, people, arrivals)
+    linear = build_linear(
+        seed, scale, people, tickets.problems, tickets.tickets, slack_plan.requests, arrivals
+    )
+    zendesk_tables = {**directory.tables, **project_tickets(tickets.tickets, directory)}
+    slack_tables = build_slack(slack_plan, people, arrivals, scale)
+    company = Company(
+        seed=seed,
+        scale=scale,
+        start=START,
+        now=NOW,
+        horizon=HORIZON,
+        tables={
+            "linear": linear.tables,
+            "slack": slack_tables,
+            "zendesk": zendesk_tables,
+            "salesforce": sf.tables,
+        },
+        facts={
+            "company": {"name": COMPANY_NAME, "domain": COMPANY_DOMAIN},
+            "zendesk_subdomain": SUBDOMAIN,
+            "slack_workspace": WORKSPACE,
+            "linear_workspace": linear.facts["linear_workspace"],
+            "slack_intake_channels": [
+                {"id": c.id, "name": c.name}
+                for c in slack_plan.channels
+                if c.name in INTAKE_CHANNELS
+            ],
+            "zendesk_default_schedule_id": directory.default_schedule.id,
+            "zendesk_time_zones": TIME_ZONES,
+            **sf.facts,
+            **directory.facts,
+            **{k: v for k, v in linear.facts.items() if k != "linear_workspace"},
+        },
+    )
+    company.facts["dirty_data"] = add_dirty_data(company, seed)
+    company.facts["log"] = SimulationLog(
+        people=people,
+        accounts=sf.accounts,
+        directory=directory,
+        tickets=tickets.tickets,
+        issues=linear.issues,
+        requests=slack_plan.requests,
+    )
+    return company
