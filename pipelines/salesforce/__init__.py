@@ -38,10 +38,7 @@ from pipelines.salesforce.settings import CURSOR_FIELD, FIELD_TYPES, OBJECTS, PR
 
 
 def _columns(fields: tuple[str, ...]) -> TTableSchemaColumns:
-    return {
-        field: {"data_type": FIELD_TYPES.get(field, "text"), "nullable": field != PRIMARY_KEY}
-        for field in fields
-    }
+    return {field: {"data_type": FIELD_TYPES.get(field, "text")} for field in fields}
 
 
 def _object_resource(
@@ -54,7 +51,13 @@ def _object_resource(
     ) -> Iterator[Any]:
         # start_value is fixed for the run; last_value moves as pages are yielded.
         for page in client.query_all(changed_since(sobject, fields, updated.start_value)):
-            yield from quarantine_malformed(page, "salesforce", table, (PRIMARY_KEY,))
+            good, quarantined = [], []
+            for item in quarantine_malformed(page, "salesforce", table, (PRIMARY_KEY,)):
+                (good if isinstance(item, dict) else quarantined).append(item)
+            # A page goes out as one list (fast); a quarantine row cannot ride inside a list,
+            # as dlt reads table marks only on items yielded on their own.
+            yield good
+            yield from quarantined
 
     return dlt.resource(
         read,

@@ -99,6 +99,7 @@ PRIMARY_KEY = "Id"
 # Sforce-Query-Options batchSize bounds: Salesforce ignores anything outside them.
 MIN_PAGE_SIZE, MAX_PAGE_SIZE = 200, 2000
 SECRETS_HINT = (
-    "sources.salesforce.client_id, client_secret, username and password "
-    "(SOURCES__SALESFORCE__CLIENT_ID, __CLIENT_SECRET, __USERNAME, __PASSWORD) and login_url"
+    "[sources.salesforce] client_id, client_secret, username, password and login_url "
+    "(env SOURCES__SALESFORCE__CLIENT_ID, SOURCES__SALESFORCE__CLIENT_SECRET, "
+    "SOURCES__SALESFORCE__USERNAME, SOURCES__SALESFORCE__PASSWORD, SOURCES__SALESFORCE__LOGIN_URL)"
 )
