@@ -181,6 +181,20 @@ def test_load_after_a_week_equals_the_sandbox(server, company, tmp_path, monkeyp
     assert all(rows[key][2] is True for key in vanished)
 
 
+def test_a_load_under_churn_converges_on_the_next_run(company, tmp_path, monkeypatch):
+    """With the clock moving 20 minutes per request, pages shift under the reader; cursors are
+    positions, so the run still loads a consistent set and the next run catches up exactly."""
+    loader = Loader(tmp_path, monkeypatch)
+    with running_sandbox(company, churn_minutes=20) as server:
+        loader.run(server)
+        moved_to = server.sandbox.now
+    assert moved_to - NOW > timedelta(hours=12)
+    with running_sandbox(company) as server:
+        server.sandbox.set_now(moved_to)
+        loader.run(server)
+    assert_matches_sandbox(loader, company, moved_to)
+
+
 def test_transport_faults_change_nothing(company, tmp_path, monkeypatch):
     clean = Loader(tmp_path, monkeypatch, "clean")
     with running_sandbox(company) as server:

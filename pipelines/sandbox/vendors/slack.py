@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import bisect
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -118,8 +119,8 @@ def decode_cursor(cursor: str, kind: str) -> str:
         decoded = base64.b64decode(cursor.encode(), validate=True).decode()
     except (binascii.Error, UnicodeDecodeError) as error:
         raise SlackError("invalid_cursor") from error
-    prefix, _, value = decoded.partition(":")
-    if prefix != kind or not value:
+    prefix, separator, value = decoded.partition(":")
+    if prefix != kind or not separator:
         raise SlackError("invalid_cursor")
     return value
 
@@ -198,9 +199,7 @@ def id_page(
     after = decode_cursor(cursor, kind) if cursor else None
     items: list[Body] = []
     last_id = ""
-    for item_id in ids:
-        if after is not None and item_id <= after:
-            continue
+    for item_id in ids[bisect.bisect_right(ids, after) if after is not None else 0 :]:
         item = render(item_id)
         if item is None:
             continue
