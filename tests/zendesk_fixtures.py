@@ -284,6 +284,8 @@ def tiny_company(tickets: int = 24) -> Company:
             key,
             START - timedelta(days=100),
             {"name": f"Group {key}", "description": "", "default": key == 31, "deleted": False},
+            # 32 is soft-deleted (listed with `deleted: true`); 33 vanishes after the clock.
+            *([(NOW - timedelta(days=10), {"deleted": True})] if key == 32 else []),
         )
         for key in (31, 32, 33)
     ]

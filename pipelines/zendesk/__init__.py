@@ -38,16 +38,25 @@ import dlt
 from dlt.extract.resource import DltResource
 
 from pipelines.zendesk.client import ZendeskClient
+from pipelines.zendesk.columns import CHILD_EVENT_COLUMNS, COLUMNS
 from pipelines.zendesk.helpers import mark_vanished, to_table, well_formed
 
-MERGE = {"primary_key": "id", "write_disposition": "merge"}
+
+def _merged(table: str) -> dict[str, Any]:
+    """Resource hints: merged on id, with the table's declared column types."""
+    return {
+        "name": table,
+        "primary_key": "id",
+        "write_disposition": "merge",
+        "columns": COLUMNS[table],
+    }
 
 
 def _epoch(iso: str) -> int:
     return int(datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp())
 
 
-@dlt.resource(name="tickets", **MERGE)  # type: ignore[call-overload]
+@dlt.resource(**_merged("tickets"))  # type: ignore[call-overload]
 def tickets(client: ZendeskClient, start_time: int) -> Iterator[Any]:
     state = dlt.current.resource_state()
     for page in client.cursor_export(
@@ -55,17 +64,17 @@ def tickets(client: ZendeskClient, start_time: int) -> Iterator[Any]:
     ):
         yield from well_formed(page.records, "tickets")
         metric_sets = well_formed(page.body.get("metric_sets") or [], "ticket_metrics")
-        yield from to_table(metric_sets, "ticket_metrics")
+        yield from to_table(metric_sets, "ticket_metrics", COLUMNS["ticket_metrics"])
 
 
-@dlt.resource(name="users", **MERGE)  # type: ignore[call-overload]
+@dlt.resource(**_merged("users"))  # type: ignore[call-overload]
 def users(client: ZendeskClient, start_time: int) -> Iterator[Any]:
     state = dlt.current.resource_state()
     for page in client.cursor_export("incremental/users/cursor.json", "users", state, start_time):
         yield from well_formed(page.records, "users")
 
 
-@dlt.resource(name="organizations", **MERGE)  # type: ignore[call-overload]
+@dlt.resource(**_merged("organizations"))  # type: ignore[call-overload]
 def organizations(client: ZendeskClient, start_time: int) -> Iterator[Any]:
     state = dlt.current.resource_state()
     for page in client.time_export(
@@ -74,7 +83,11 @@ def organizations(client: ZendeskClient, start_time: int) -> Iterator[Any]:
         yield from well_formed(page.records, "organizations")
 
 
-@dlt.resource(name="ticket_events", max_table_nesting=1, **MERGE)  # type: ignore[call-overload]
+@dlt.resource(
+    max_table_nesting=1,
+    nested_hints={"child_events": {"columns": CHILD_EVENT_COLUMNS}},
+    **_merged("ticket_events"),
+)  # type: ignore[call-overload]
 def ticket_events(client: ZendeskClient, start_time: int) -> Iterator[Any]:
     state = dlt.current.resource_state()
     for page in client.time_export(
@@ -87,7 +100,7 @@ def ticket_events(client: ZendeskClient, start_time: int) -> Iterator[Any]:
         yield from well_formed(page.records, "ticket_events")
 
 
-@dlt.resource(name="ticket_metric_events", **MERGE)  # type: ignore[call-overload]
+@dlt.resource(**_merged("ticket_metric_events"))  # type: ignore[call-overload]
 def ticket_metric_events(client: ZendeskClient, start_time: int) -> Iterator[Any]:
     state = dlt.current.resource_state()
     for page in client.time_export(
@@ -96,7 +109,7 @@ def ticket_metric_events(client: ZendeskClient, start_time: int) -> Iterator[Any
         yield from well_formed(page.records, "ticket_metric_events")
 
 
-@dlt.resource(name="satisfaction_ratings", **MERGE)  # type: ignore[call-overload]
+@dlt.resource(**_merged("satisfaction_ratings"))  # type: ignore[call-overload]
 def satisfaction_ratings(
     client: ZendeskClient,
     updated_at: dlt.sources.incremental[str],
@@ -107,7 +120,7 @@ def satisfaction_ratings(
         yield from well_formed(page.records, "satisfaction_ratings")
 
 
-@dlt.resource(name="groups", **MERGE)  # type: ignore[call-overload]
+@dlt.resource(**_merged("groups"))  # type: ignore[call-overload]
 def groups(client: ZendeskClient) -> Iterator[Any]:
     records = (
         record
@@ -117,21 +130,21 @@ def groups(client: ZendeskClient) -> Iterator[Any]:
     yield from mark_vanished(records, dlt.current.resource_state())
 
 
-@dlt.resource(name="sla_policies", **MERGE)  # type: ignore[call-overload]
+@dlt.resource(**_merged("sla_policies"))  # type: ignore[call-overload]
 def sla_policies(client: ZendeskClient) -> Iterator[Any]:
     page = client.single("slas/policies.json", "sla_policies")
     records = well_formed(page.records, "sla_policies")
     yield from mark_vanished(records, dlt.current.resource_state())
 
 
-@dlt.resource(name="schedules", **MERGE)  # type: ignore[call-overload]
+@dlt.resource(**_merged("schedules"))  # type: ignore[call-overload]
 def schedules(client: ZendeskClient) -> Iterator[Any]:
     page = client.single("business_hours/schedules.json", "schedules")
     records = well_formed(page.records, "schedules")
     yield from mark_vanished(records, dlt.current.resource_state())
 
 
-@dlt.resource(name="holidays", **MERGE)  # type: ignore[call-overload]
+@dlt.resource(**_merged("holidays"))  # type: ignore[call-overload]
 def holidays(client: ZendeskClient) -> Iterator[Any]:
     def listed() -> Iterator[Any]:
         for schedule in client.single("business_hours/schedules.json", "schedules").records:

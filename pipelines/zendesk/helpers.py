@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import dlt
+from dlt.common.schema.typing import TColumnSchema
 
 from pipelines.common.quarantine import quarantine_malformed
 
@@ -19,10 +20,22 @@ def well_formed(records: Iterable[Any], entity: str) -> Iterator[Any]:
     return quarantine_malformed(records, SOURCE, entity, KEY)
 
 
-def to_table(items: Iterable[Any], table: str) -> Iterator[Any]:
-    """Send plain records to `table`; items already routed elsewhere (quarantine) keep going."""
+def to_table(items: Iterable[Any], table: str, columns: dict[str, TColumnSchema]) -> Iterator[Any]:
+    """Send plain records, as one list, to `table` (merged on id, like the resource's own).
+
+    Items already routed elsewhere (quarantine) keep going as they are.
+    """
+    rows = []
     for item in items:
-        yield dlt.mark.with_table_name(item, table) if isinstance(item, dict) else item
+        if isinstance(item, dict):
+            rows.append(item)
+        else:
+            yield item
+    if rows:
+        hints = dlt.mark.make_hints(
+            table_name=table, primary_key="id", write_disposition="merge", columns=columns
+        )
+        yield dlt.mark.with_hints(rows, hints, create_table_variant=True)
 
 
 def mark_vanished(items: Iterable[Any], state: dict[str, Any]) -> Iterator[Any]:

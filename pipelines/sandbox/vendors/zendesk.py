@@ -275,20 +275,26 @@ class _ZendeskApi:
 
     # --- lists ----------------------------------------------------------------------------
 
-    def id_list(self, entity: str) -> Any:
-        """A list endpoint in id order (groups, ticket metrics)."""
+    def id_list(self, entity: str, keep: Callable[[dict[str, Any]], bool] | None = None) -> Any:
+        """A list endpoint in id order (groups, ticket metrics), optionally filtered."""
         view = self.store.view(entity, self.sandbox.now, "id")
+        indexes = list(range(len(view.keys)))
+        if keep is not None:
+            indexes = [index for index in indexes if keep(view.state(index))]
         api_url = self.api_url()
         body = list_page(
             request.args,
             request.base_url,
             entity,
-            view.keys,
-            lambda index: render(entity, view.state(index), api_url),
+            [view.keys[index] for index in indexes],
+            lambda position: render(entity, view.state(indexes[position]), api_url),
         )
         return jsonify(body)
 
     def groups(self) -> Any:
+        # Deleted groups are listed (with `deleted: true`) unless the client excludes them.
+        if request.args.get("exclude_deleted") in ("true", "1"):
+            return self.id_list("groups", lambda group: not group.get("deleted"))
         return self.id_list("groups")
 
     def ticket_metrics(self) -> Any:
