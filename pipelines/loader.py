@@ -83,6 +83,7 @@ def make_pipeline(source: str, warehouse: Path) -> dlt.Pipeline:
 def load(sources: Iterable[str], warehouse: Path | None = None) -> list[SourceLoad]:
     """Load each source in turn. A crashed earlier run's pending packages are loaded first."""
     warehouse = warehouse or warehouse_path()
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
     check_warehouse_unlocked(warehouse)
     results = []
     for source in sources:
