@@ -27,13 +27,21 @@ FAST_RETRIES = {
 }
 
 
-@pytest.fixture(scope="module", params=["tiny", "generated"])
-def company(request) -> Company:
-    if request.param == "tiny":
-        return tiny_company()
+@pytest.fixture(scope="module")
+def tiny() -> Company:
+    return tiny_company()
+
+
+@pytest.fixture(scope="module")
+def generated() -> Company:
     from pipelines.sandbox.company import build_company
 
     return build_company(seed=1, scale=0.05)
+
+
+@pytest.fixture(params=["tiny", "generated"])
+def company(request) -> Company:
+    return request.getfixturevalue(request.param)
 
 
 def load(server, tmp_path, monkeypatch, name: str = "sf", page_size: int = 200, **env: str):
@@ -87,76 +95,69 @@ def minimum_requests(sandbox, page_size: int) -> int:
     )
 
 
-@pytest.mark.parametrize("page_size", [200, 2000])
-def test_full_load_equals_the_sandbox_with_minimal_requests(
-    company, tmp_path, monkeypatch, page_size, record_property
-):
-    with serve(company) as server:
-        pipeline = load(server, tmp_path, monkeypatch, page_size=page_size)
-        requests_made = server.sandbox.request_counts["salesforce"]
-        assert_raw_equals_sandbox(pipeline, server.sandbox)
-        minimum = minimum_requests(server.sandbox, page_size)
-    record_property("requests", f"{requests_made} made, {minimum} minimum")
-    assert requests_made == minimum
+def changed_between(before: dict, after: dict) -> int:
+    return sum(
+        1
+        for row_id, row in after.items()
+        if before.get(row_id, {}).get("SystemModstamp") != row["SystemModstamp"]
+    )
 
 
-def test_soft_deletes_arrive_flagged(company, tmp_path, monkeypatch):
+def test_full_then_incremental_then_a_week_later(company, tmp_path, monkeypatch, record_property):
+    """One pipeline's life: a full load, a load with nothing new, a load a week later."""
     with serve(company) as server:
+        sandbox = server.sandbox
+        # 1. Full load: every row, soft deletes flagged, in the fewest requests paging allows.
         pipeline = load(server, tmp_path, monkeypatch)
+        full_requests = sandbox.request_counts["salesforce"]
+        assert_raw_equals_sandbox(pipeline, sandbox)
+        assert full_requests == minimum_requests(sandbox, 200)
+        record_property("full_load_requests", full_requests)
         deleted = {
             row_id
             for sobject in ("Account", "Contact", "Opportunity")
-            for row_id, row in sandbox_rows(server.sandbox, sobject).items()
+            for row_id, row in sandbox_rows(sandbox, sobject).items()
             if row["IsDeleted"]
         }
-    assert deleted, "the company has soft-deleted records"
-    flagged = {
-        row["id"]
-        for raw_table in ("accounts", "contacts", "opportunities")
-        for row in table(pipeline, raw_table, "id, is_deleted")
-        if row["is_deleted"]
-    }
-    assert flagged == deleted
+        assert deleted, "the company has soft-deleted records"
+        flagged = {
+            row["id"]
+            for raw_table in ("accounts", "contacts", "opportunities")
+            for row in table(pipeline, raw_table, "id, is_deleted")
+            if row["is_deleted"]
+        }
+        assert flagged == deleted
 
-
-def test_second_load_asks_only_for_changes(company, tmp_path, monkeypatch):
-    with serve(company) as server:
-        pipeline = load(server, tmp_path, monkeypatch)
+        # 2. Nothing changed: a login and one short page per object (the cursor's boundary
+        # rows, already loaded), and no row moves.
         counts = {t: len(table(pipeline, t, "id")) for t in OBJECTS}
-        before = server.sandbox.request_counts["salesforce"]
         pipeline = load(server, tmp_path, monkeypatch)
-        second = server.sandbox.request_counts["salesforce"] - before
-    # A login and one short page per object: only the rows at the cursor's boundary come back.
-    assert second == 1 + len(OBJECTS)
-    assert {t: len(table(pipeline, t, "id")) for t in OBJECTS} == counts
-    loaded = pipeline.last_trace.last_normalize_info.row_counts
-    assert not any(loaded.get(t) for t in OBJECTS), loaded
+        assert sandbox.request_counts["salesforce"] - full_requests == 1 + len(OBJECTS)
+        assert {t: len(table(pipeline, t, "id")) for t in OBJECTS} == counts
+        loaded = pipeline.last_trace.last_normalize_info.row_counts
+        assert not any(loaded.get(t) for t in OBJECTS), loaded
+
+        # 3. A week later: new, changed and newly deleted rows arrive, by reading only them.
+        before = {s: sandbox_rows(sandbox, s) for s in OBJECTS.values()}
+        sandbox.advance(timedelta(days=7))
+        requests_before = sandbox.request_counts["salesforce"]
+        pipeline = load(server, tmp_path, monkeypatch)
+        week_requests = sandbox.request_counts["salesforce"] - requests_before
+        assert_raw_equals_sandbox(pipeline, sandbox)
+        changed = [changed_between(before[s], sandbox_rows(sandbox, s)) for s in OBJECTS.values()]
+    assert sum(changed), "the week changed something"
+    assert week_requests <= 1 + sum(math.ceil((n + 1) / 200) for n in changed)
 
 
-def test_after_a_week_the_raw_tables_follow_the_sandbox(company, tmp_path, monkeypatch):
-    with serve(company) as server:
-        load(server, tmp_path, monkeypatch)
-        before = {s: sandbox_rows(server.sandbox, s) for s in OBJECTS.values()}
-        server.sandbox.advance(timedelta(days=7))
-        requests_before = server.sandbox.request_counts["salesforce"]
-        pipeline = load(server, tmp_path, monkeypatch)
-        requests_made = server.sandbox.request_counts["salesforce"] - requests_before
+def test_default_page_size_needs_the_fewest_requests(generated, tmp_path, monkeypatch):
+    with serve(generated) as server:
+        pipeline = load(server, tmp_path, monkeypatch, page_size=2000)
         assert_raw_equals_sandbox(pipeline, server.sandbox)
-        after = {s: sandbox_rows(server.sandbox, s) for s in OBJECTS.values()}
-    changed = {
-        sobject: sum(
-            1
-            for row_id, row in after[sobject].items()
-            if before[sobject].get(row_id, {}).get("SystemModstamp") != row["SystemModstamp"]
-        )
-        for sobject in OBJECTS.values()
-    }
-    assert sum(changed.values()), "the week changed something"
-    # Incremental: pages for the changed rows (plus the boundary rows), not the whole tables.
-    assert requests_made <= 1 + sum(math.ceil((n + 1) / 200) for n in changed.values())
+        assert server.sandbox.request_counts["salesforce"] == minimum_requests(server.sandbox, 2000)
 
 
-def test_transport_faults_do_not_change_the_result(company, tmp_path, monkeypatch):
+def test_transport_faults_do_not_change_the_result(tiny, tmp_path, monkeypatch):
+    company = tiny  # many pages, so the fault draws hit data requests too
     with serve(company) as server:
         clean = load(server, tmp_path, monkeypatch, name="clean")
     options = {"faults": 0.2, "slow_seconds": 1.5, "retry_after_seconds": 0}
@@ -170,7 +171,8 @@ def test_transport_faults_do_not_change_the_result(company, tmp_path, monkeypatc
         assert sorted(table(faulty, raw_table, columns), key=lambda r: r["id"]) == expected
 
 
-def test_expired_session_logs_in_again(company, tmp_path, monkeypatch, caplog):
+def test_expired_session_logs_in_again(tiny, tmp_path, monkeypatch, caplog):
+    company = tiny
     # Every request moves the clock 61 minutes: the two-hour session expires mid-load.
     with serve(company, churn_minutes=61) as server:
         with caplog.at_level(logging.WARNING, logger="pipelines.salesforce"):
