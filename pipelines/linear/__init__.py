@@ -2,7 +2,8 @@
 issues, issue_history, comments, attachments.
 
 Config `[sources.linear]`: `base_url`, `page_size` (top-level connections, Linear caps it at 250),
-`nested_page_size` (issue history per issue), `start_date`; secret `api_key`.
+`nested_page_size` (issue history per issue), `start_date`, `deletion_sweep_hours` (default 24);
+secret `api_key`.
 
 - Incremental: every table but issue_history reads its top-level connection with
   `filter: {updatedAt: {gt: <last updatedAt loaded>}}, orderBy: updatedAt, includeArchived: true`
@@ -14,14 +15,16 @@ Config `[sources.linear]`: `base_url`, `page_size` (top-level connections, Linea
 - Relations are flattened to ids: `state { id }` -> column `state_id` (see queries.py).
 - Deletes: Linear's archive and trash are soft: with `includeArchived: true` those records
   arrive as updates with `archived_at` set (and `trashed = true` for issues) and stay in the
-  tables. A record deleted for good simply stops being served and is kept as last loaded.
+  tables. A record deleted for good stops being served: every `deletion_sweep_hours` a sweep
+  lists the ids Linear still serves and keeps each vanished row with `deleted_at` set (see
+  deletions.py). History entries are not swept: they go with their issue.
 - Malformed records (no `id`) go to the `quarantine` table (pipelines.common.quarantine).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import dlt
@@ -29,6 +32,7 @@ from dlt.extract.resource import DltResource
 
 from pipelines.common.quarantine import quarantine_malformed
 from pipelines.linear.client import LinearClient
+from pipelines.linear.deletions import sweep_due, vanished_rows
 from pipelines.linear.queries import (
     ENTITIES,
     HISTORY,
@@ -67,7 +71,11 @@ def _page(rows: Iterable[Any], table: str) -> Iterator[Any]:
 
 
 def _changed_records(
-    client: LinearClient, spec: EntitySpec, page_size: int, start_date: str
+    client: LinearClient,
+    spec: EntitySpec,
+    page_size: int,
+    start_date: str,
+    deletion_sweep_hours: float,
 ) -> DltResource:
     def records(
         updated_at: dlt.sources.incremental[str] = dlt.sources.incremental(  # noqa: B008
@@ -79,6 +87,11 @@ def _changed_records(
         query = changed_query(spec)
         for nodes in client.pages(query, (spec.root,), {"since": since}, page_size):
             yield from _page((spec.flatten(node) for node in nodes), spec.table)
+        now = datetime.now(UTC)
+        if sweep_due(dlt.current.resource_state(), deletion_sweep_hours, now):
+            vanished = vanished_rows(client, spec, detected_at=now)
+            if vanished:
+                yield vanished
 
     return dlt.resource(
         records,
@@ -141,10 +154,11 @@ def linear_source(
     page_size: int = 100,
     nested_page_size: int = 50,
     start_date: str = "2020-01-01T00:00:00Z",
+    deletion_sweep_hours: float = 24,
 ) -> list[DltResource]:
     client = LinearClient(base_url, api_key)
     resources = {
-        table: _changed_records(client, spec, page_size, start_date)
+        table: _changed_records(client, spec, page_size, start_date, deletion_sweep_hours)
         for table, spec in ENTITIES.items()
     }
     history = _issue_history(client, resources["issues"], page_size, nested_page_size)

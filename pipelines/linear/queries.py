@@ -59,8 +59,16 @@ class EntitySpec:
         return " ".join(parts)
 
     def columns(self) -> dict[str, dict[str, Any]]:
-        """Every column typed up front, so a column that is null on every row still exists."""
-        names = [*self.scalars, *(f"{name}Id" for name in self.relations), *self.id_lists.values()]
+        """Every column typed up front, so a column that is null on every row still exists.
+
+        `deletedAt` is set by the source (not Linear) when a record is gone for good.
+        """
+        names = [
+            *self.scalars,
+            *(f"{name}Id" for name in self.relations),
+            *self.id_lists.values(),
+            "deletedAt",
+        ]
         json_keys = {*self.json_fields, *self.id_lists.values()}
         return {
             name: {"data_type": "json" if name in json_keys else _data_type(name)} for name in names
@@ -236,6 +244,15 @@ def changed_query(spec: EntitySpec) -> str:
     )
 
 
+def ids_query(spec: EntitySpec) -> str:
+    """Every id Linear still serves (archived and trashed included): finds hard deletes."""
+    extra = f", {spec.extra_args}" if spec.extra_args else ""
+    return (
+        f"query Linear_{spec.root}Ids($first: Int!, $after: String) {{ {spec.root}(first: $first, "
+        f"after: $after, includeArchived: true{extra}) {{ nodes {{ id }} {PAGE_INFO} }} }}"
+    )
+
+
 def history_of_issues_query() -> str:
     """The first page of history of the given issues (archived and trashed ones included)."""
     history = (
@@ -263,6 +280,7 @@ def all_queries() -> list[str]:
     """Every query the source can send (the contract tests validate them against the SDL)."""
     return [
         *(changed_query(spec) for spec in ENTITIES.values()),
+        *(ids_query(spec) for spec in ENTITIES.values()),
         history_of_issues_query(),
         more_history_query(),
     ]
