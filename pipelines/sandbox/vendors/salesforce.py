@@ -27,11 +27,12 @@ end of an `ORDER BY SystemModstamp` query) are therefore never skipped; an updat
 twice, and merging on Id keeps its latest version.
 
 Reaching the sandbox over TLS (simple-salesforce only speaks https): start a second server with
-`SandboxServer(sandbox, ssl_context=throwaway_ssl_context(cert_dir))`, take `access_token` and
-`instance_url` from the token endpoint, and trust `cert_dir / "sandbox-cert.pem"`, e.g.
-`Salesforce(session_id=token, instance_url=url, session=s)` with `s.verify = cert_path` and
-`s.trust_env = False` (REQUESTS_CA_BUNDLE otherwise overrides `verify`), or export
-`REQUESTS_CA_BUNDLE=<cert_path>` for the process.
+`SandboxServer(sandbox, ssl_context=throwaway_ssl_context(cert_dir))` (or `python -m pipelines
+sandbox --tls`), take `access_token` and `instance_url` from the token endpoint, and trust
+`cert_dir / "sandbox-cert.pem"`: a session with `s.verify = cert_path` and `s.trust_env = False`
+(REQUESTS_CA_BUNDLE otherwise overrides `verify`), or `REQUESTS_CA_BUNDLE=<cert_path>` for the
+process. simple-salesforce keeps only host:port of an `instance_url`, so hand it the instance
+with its path: `Salesforce(session_id=token, instance="127.0.0.1:<port>/salesforce", session=s)`.
 """
 
 from __future__ import annotations
