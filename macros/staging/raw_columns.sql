@@ -19,7 +19,7 @@
     {%- set parts = [] -%}
     {%- for column, data_type in columns.items() -%}
         {%- if column == name or column.startswith(name ~ '__v_') -%}
-            {%- do parts.append(cast_raw(column, data_type, type)) -%}
+            {%- do parts.append(cast_raw(adapter.quote(column), data_type, type)) -%}
         {%- endif -%}
     {%- endfor -%}
     {%- if parts | length == 0 -%}
@@ -31,7 +31,10 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- Timestamps become naive UTC `timestamp`s whatever dlt stored; everything else a safe cast. -#}
+{#-
+    Timestamps become naive UTC `timestamp`s whatever dlt stored; everything else a safe cast.
+    Column names arrive quoted: some vendor fields are SQL keywords (Zendesk `default`).
+-#}
 {% macro cast_raw(column, data_type, type) -%}
     {%- if type == 'timestamp' -%}
         {{ to_utc_timestamp(column, data_type) }}

@@ -1,0 +1,143 @@
+{#-
+    One row per ticket and stretch of time in one status, from creation to as_of.
+    A status holds from its change until the next change (or as_of), so a ticket's intervals
+    never overlap and their durations sum to its lifetime. A ticket whose history does not start
+    at creation opens with the status its first change left (`new` when unknown); one without
+    any status change holds its current status throughout. Changes at one instant are ordered
+    by event id and give zero-length intervals.
+-#}
+with
+
+tickets as (
+
+    select
+        ticket_id,
+        status,
+        created_at
+    from {{ ref('stg_zendesk__tickets') }}
+
+),
+
+status_changes as (
+
+    select
+        ticket_id,
+        ticket_event_id,
+        status,
+        previous_status,
+        changed_at
+    from {{ ref('stg_zendesk__ticket_status_changes') }}
+
+),
+
+first_changes as (
+
+    select
+        ticket_id,
+        previous_status,
+        changed_at
+    from status_changes
+    qualify row_number() over (partition by ticket_id order by changed_at, ticket_event_id) = 1
+
+),
+
+openings as (
+
+    select
+        tickets.ticket_id,
+        case
+            when first_changes.ticket_id is null then tickets.status
+            else coalesce(first_changes.previous_status, 'new')
+        end as status,
+        tickets.created_at as valid_from,
+        -- sorts before every real change at the same instant
+        cast(null as bigint) as ticket_event_id
+    from tickets
+    left join first_changes
+        on tickets.ticket_id = first_changes.ticket_id
+    where first_changes.ticket_id is null or first_changes.changed_at > tickets.created_at
+
+),
+
+changes as (
+
+    select
+        status_changes.ticket_id,
+        status_changes.status,
+        -- an event stamped before the ticket's creation cannot start before it
+        greatest(status_changes.changed_at, tickets.created_at) as valid_from,
+        status_changes.ticket_event_id
+    from status_changes
+    inner join tickets
+        on status_changes.ticket_id = tickets.ticket_id
+
+),
+
+starts as (
+
+    select
+        ticket_id,
+        status,
+        valid_from,
+        ticket_event_id
+    from openings
+    union all
+    select
+        ticket_id,
+        status,
+        valid_from,
+        ticket_event_id
+    from changes
+
+),
+
+intervals as (
+
+    select
+        ticket_id,
+        status,
+        valid_from,
+        lead(valid_from) over (
+            partition by ticket_id order by valid_from, ticket_event_id nulls first
+        ) as next_valid_from,
+        row_number() over (
+            partition by ticket_id order by valid_from, ticket_event_id nulls first
+        ) as interval_number,
+        lag(status) over (
+            partition by ticket_id order by valid_from, ticket_event_id nulls first
+        ) as previous_status
+    from starts
+    where valid_from <= {{ as_of() }}
+
+),
+
+bounded as (
+
+    select
+        ticket_id,
+        interval_number,
+        status,
+        previous_status,
+        valid_from,
+        least(coalesce(next_valid_from, {{ as_of() }}), {{ as_of() }}) as valid_to,
+        next_valid_from is null or next_valid_from > {{ as_of() }} as is_current
+    from intervals
+
+),
+
+final as (
+
+    select
+        ticket_id,
+        interval_number,
+        status,
+        previous_status,
+        valid_from,
+        valid_to,
+        {{ minutes_between('valid_from', 'valid_to') }} as duration_minutes,
+        is_current
+    from bounded
+
+)
+
+select * from final
