@@ -41,14 +41,21 @@ from pipelines.zendesk.client import ZendeskClient
 from pipelines.zendesk.columns import CHILD_EVENT_COLUMNS, COLUMNS
 from pipelines.zendesk.helpers import mark_vanished, to_table, well_formed
 
+RATINGS_CURSOR = dlt.sources.incremental[str]("updated_at")
+
 
 def _merged(table: str) -> dict[str, Any]:
-    """Resource hints: merged on id, with the table's declared column types."""
+    """Resource hints: merged on id, with the table's declared column types.
+
+    Load files are JSON lines: DuckDB bulk-reads them about four times faster than the default
+    INSERT statements (measured on the ticket events of a 0.05-scale company).
+    """
     return {
         "name": table,
         "primary_key": "id",
         "write_disposition": "merge",
         "columns": COLUMNS[table],
+        "file_format": "jsonl",
     }
 
 
@@ -112,7 +119,8 @@ def ticket_metric_events(client: ZendeskClient, start_time: int) -> Iterator[Any
 @dlt.resource(**_merged("satisfaction_ratings"))  # type: ignore[call-overload]
 def satisfaction_ratings(
     client: ZendeskClient,
-    updated_at: dlt.sources.incremental[str],
+    # dlt binds an incremental argument only when the parameter has one as its default.
+    updated_at: dlt.sources.incremental[str] = RATINGS_CURSOR,
 ) -> Iterator[Any]:
     # start_value is fixed for the run (last_value moves while pages are yielded).
     params = {"start_time": _epoch(updated_at.start_value)}
@@ -166,7 +174,7 @@ def zendesk_source(
 ) -> Sequence[DltResource]:
     client = ZendeskClient(base_url, email, api_token, page_size)
     start_time = _epoch(start_date)
-    ratings_cursor = dlt.sources.incremental("updated_at", initial_value=start_date)
+    ratings_cursor = dlt.sources.incremental[str]("updated_at", initial_value=start_date)
     return (
         tickets(client, start_time),
         users(client, start_time),
