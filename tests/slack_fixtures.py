@@ -180,7 +180,7 @@ def tiny_company(messages_per_channel: int = 60, seed: int = 3) -> Company:
             },
             "slack": {"users": users, "channels": channels, "messages": messages},
         },
-        facts={"slack": {"team_id": TEAM_ID, "domain": "tiny-co"}},
+        facts={"slack_workspace": "tiny-co"},
     )
 
 

@@ -10,9 +10,11 @@ timeouts) are retried by the shared session before a page gets here.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import requests
+from dlt.common import jsonpath
 from dlt.sources.helpers.requests.retry import DEFAULT_RETRY_STATUS
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import BearerTokenAuth
@@ -42,6 +44,15 @@ MAX_LIMIT = {"users.list": 1000, "conversations.replies": 1000}
 DEFAULT_MAX_LIMIT = 999
 
 Record = dict[str, Any]
+
+
+# Compiled once: jsonpath parsing costs milliseconds, more than a sandbox round trip.
+NEXT_CURSOR = jsonpath.compile_path("response_metadata.next_cursor")
+
+
+@cache
+def items_path(key: str) -> jsonpath.JSONPath:
+    return jsonpath.compile_path(key)
 
 
 class ChannelUnreadable(SourceError):
@@ -98,15 +109,13 @@ class SlackApi:
 
     def pages(self, method: str, items_key: str, **params: str) -> Iterator[list[Record]]:
         """Every page of `method`'s `items_key` list, in the API's order."""
-        paginator = JSONResponseCursorPaginator(
-            cursor_path="response_metadata.next_cursor", cursor_param="cursor"
-        )
+        paginator = JSONResponseCursorPaginator(cursor_path=NEXT_CURSOR, cursor_param="cursor")
         try:
             yield from self._client.paginate(
                 method,
                 params={**params, "limit": self.limit(method)},
                 paginator=paginator,
-                data_selector=items_key,
+                data_selector=items_path(items_key),
                 hooks={"response": [check_slack_response]},
             )
         except requests.HTTPError as error:

@@ -224,7 +224,7 @@ def auth_test(call: Call) -> Body:
     workspace = call.workspace
     return {
         "url": f"https://{workspace.domain}.slack.com/",
-        "team": str(workspace.company.facts.get("slack", {}).get("team", workspace.domain)),
+        "team": workspace.team_name,
         "user": "support-analytics",
         "team_id": workspace.team_id,
         "user_id": BOT_USER_ID,

@@ -8,6 +8,7 @@ request from `Versioned.state_at(now)`: edits, deletions and new replies follow 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -17,7 +18,7 @@ from typing import Any
 from pipelines.sandbox.company.model import Company, Payload, Versioned
 
 # Slack renders message timestamps as "seconds.micros" strings: they double as message ids.
-TS_FIELDS = ("ts", "thread_ts", "latest_reply")
+TS_PATTERN = re.compile(r"\d{10}\.\d{6}")
 TOMBSTONE_TEXT = "This message was deleted."
 
 
@@ -26,6 +27,8 @@ def slack_ts(value: Any) -> str:
     if isinstance(value, datetime):
         seconds = int(value.timestamp())
         return f"{seconds:010d}.{value.microsecond:06d}"
+    if isinstance(value, str) and TS_PATTERN.fullmatch(value):
+        return value  # already canonical: the common case, kept cheap for 100k messages
     return f"{Decimal(str(value)):017.6f}"
 
 
@@ -112,9 +115,6 @@ class Workspace:
 
     @property
     def team_id(self) -> str:
-        facts = self.company.facts.get("slack", {})
-        if "team_id" in facts:
-            return str(facts["team_id"])
         for record in self.users.values():
             if record.payload.get("team_id"):
                 return str(record.payload["team_id"])
@@ -122,7 +122,12 @@ class Workspace:
 
     @property
     def domain(self) -> str:
-        return str(self.company.facts.get("slack", {}).get("domain", "sandbox-company"))
+        """The workspace's subdomain, as in https://<domain>.slack.com."""
+        return str(self.company.facts.get("slack_workspace", "sandbox"))
+
+    @property
+    def team_name(self) -> str:
+        return str(self.company.facts.get("company", {}).get("name", self.domain))
 
     def channel(self, channel_id: str, now: datetime) -> Payload | None:
         record = self.channels.get(channel_id)
