@@ -65,6 +65,7 @@ def build_company(seed: int, scale: float) -> Company:
             "zendesk_time_zones": TIME_ZONES,
             **sf.facts,
             **directory.facts,
+            **tickets.facts,
             **{k: v for k, v in linear.facts.items() if k != "linear_workspace"},
         },
     )

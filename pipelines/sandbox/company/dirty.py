@@ -82,6 +82,8 @@ def add_dirty_data(company: Company, seed: int) -> dict[str, Any]:
                         {"vendor": vendor, "entity": entity, "key": record.key}
                     )
     cases["dst_switch_instants"] = [at.isoformat() for at in DST_INSTANTS]
+    cases["dst_tickets"] = company.facts.get("zendesk_dst_tickets", [])
+    company.facts["orphans"] = _orphans(company, rng)
     cases["null_optional_fields"] = {
         "salesforce.Account.Website": "about 8% of accounts",
         "zendesk.tickets.priority": "about 5% of tickets",
@@ -117,3 +119,52 @@ def _long_text(rng: random.Random) -> str:
         text.append(word)
         size += len(word) + 1
     return " ".join(text)
+
+
+def _orphans(company: Company, rng: random.Random) -> list[dict[str, Any]]:
+    """References left dangling on purpose, each listed with the records that point at it:
+    requesters erased for privacy (user hard-deleted, tickets kept) and a Slack Connect guest
+    whom `users.list` does not return."""
+    orphans: list[dict[str, Any]] = []
+    users = {r.key: r for r in company.records("zendesk", "users")}
+    tickets = company.records("zendesk", "tickets")
+    for ticket in rng.sample(tickets, min(2, len(tickets))):
+        user = users.get(ticket.payload["requester_id"])
+        if user is None or user.payload["role"] != "end-user" or user.removed_at:
+            continue
+        user.removed_at = max(ticket.created_at, company.now - timedelta(days=20))
+        pointing = [t.key for t in tickets if t.payload["requester_id"] == user.key]
+        orphans.append(
+            {
+                "vendor": "zendesk",
+                "entity": "users",
+                "id": user.key,
+                "removed_at": user.removed_at,
+                "referenced_by_tickets": pointing,
+                "why": "requester erased on request: user hard-deleted, tickets kept",
+            }
+        )
+    intake = {c["id"] for c in company.facts["slack_intake_channels"]}
+    guest = "U0GUEST0001"
+    chatter = [
+        m
+        for m in company.records("slack", "messages")
+        if m.key[0] not in intake
+        and m.payload["subtype"] is None
+        and not m.changes
+        and m.removed_at is None
+        and m.payload["thread_ts"] is None
+    ]
+    picked = rng.sample(chatter, min(3, len(chatter)))
+    for message in picked:
+        message.payload["user"] = guest
+    orphans.append(
+        {
+            "vendor": "slack",
+            "entity": "users",
+            "id": guest,
+            "referenced_by_messages": [m.key for m in picked],
+            "why": "Slack Connect guest, not returned by users.list",
+        }
+    )
+    return orphans

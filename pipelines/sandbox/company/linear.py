@@ -31,7 +31,7 @@ from pipelines.sandbox.company.zendesk_tickets import Problem, TicketSim
 
 WORKSPACE = "lumenor"
 ISSUES_AT_SCALE_1 = 2_000
-ARCHIVE_AFTER = timedelta(days=120)
+ARCHIVE_AFTER = timedelta(days=180)
 # (name, type, color) in board order; every team has every type.
 STATES = (
     ("Triage", "triage", "#FC7840"),
@@ -107,6 +107,7 @@ class IssueSim:
     plan: IssuePlan
     transitions: list[Transition]
     state_types: dict[str, str]  # state id -> type
+    comments: list[tuple[datetime, str]] = field(default_factory=list)  # (createdAt, userId)
 
 
 @dataclass
@@ -386,7 +387,7 @@ def _simulate(b: _Builder, plan: IssuePlan) -> IssueSim:
     )
     if final:
         moves.append(Transition(finish, assignee, final))
-        if rng.random() < 0.9:
+        if team.key == "SUP":  # the support team auto-archives closed issues
             moves.append(Transition(finish + ARCHIVE_AFTER, assignee, archived=True))
     if rng.random() < 0.005:
         trashed_at = created + timedelta(days=rng.uniform(1, 30))
@@ -751,4 +752,5 @@ def _comments(b: _Builder, issue: IssueSim, tables: dict[str, list[Versioned]]) 
             edited = at + timedelta(minutes=rng.randint(1, 120))
             changes.append((edited, {"body": body + " (edited)", "editedAt": edited}))
         tables["comments"].append(build(comment_id, at, payload, changes, linear_stamp))
+        issue.comments.append((at, author.linear_id or ""))
         previous.append(comment_id)

@@ -9,6 +9,7 @@ vendors give them, drawn here once so that every vendor module refers to the sam
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -66,17 +67,28 @@ class Employee:
         return self.hired_at <= at and (self.left_at is None or at < self.left_at)
 
 
-@dataclass
 class People:
-    employees: list[Employee]
+    def __init__(self, employees: list[Employee]) -> None:
+        self.employees = employees
+        # Who is employed only changes at hires and departures: cache the answer per stretch.
+        self._instants = sorted(
+            {e.hired_at for e in employees} | {e.left_at for e in employees if e.left_at}
+        )
+        self._active: dict[tuple[int, int], tuple[list[Employee], list[Employee]]] = {}
 
     def in_department(self, *departments: str) -> list[Employee]:
         return [e for e in self.employees if e.department in departments]
 
     def active(self, people: list[Employee], at: datetime) -> list[Employee]:
         """Those of `people` employed at `at` (everyone hired by then when nobody is)."""
-        current = [e for e in people if e.active_at(at)]
-        return current or [e for e in people if e.hired_at <= at] or people
+        key = (id(people), bisect_right(self._instants, at))
+        # The cache holds the list itself, so its id cannot be reused by another list.
+        cached = self._active.get(key)
+        if cached is None:
+            current = [e for e in people if e.active_at(at)]
+            cached = (people, current or [e for e in people if e.hired_at <= at] or people)
+            self._active[key] = cached
+        return cached[1]
 
 
 def head_count(department: str, scale: float) -> int:

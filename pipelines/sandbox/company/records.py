@@ -36,7 +36,12 @@ def build(
     removed_at: datetime | None = None,
 ) -> Versioned:
     """A record with its changes sorted by time; changes at one instant are merged into one."""
-    record = Versioned(key=key, created_at=created_at, payload={**payload, **stamp(created_at)})
+    payload.update(stamp(created_at))
+    record = Versioned(key=key, created_at=created_at, payload=payload)
+    record.removed_at = removed_at
+    changes = list(changes)
+    if not changes:
+        return record
     merged: dict[datetime, Payload] = {}
     for at, change in sorted(changes, key=lambda item: item[0]):
         merged.setdefault(at, {}).update(change)
@@ -44,6 +49,6 @@ def build(
         if at == created_at:
             record.payload.update(change)
         else:
-            record.add_change(at, {**change, **stamp(at)})
-    record.removed_at = removed_at
+            change.update(stamp(at))
+            record.changes.append((at, change))
     return record

@@ -90,6 +90,10 @@ class SlackRequest:
     via_asks: bool
     issue_url: str | None = None
     issue_identifier: str | None = None
+    # What was posted, as rendered: the request's own removal time and its thread replies
+    # (time, user id, is_bot, removed_at); the ground truth reads these.
+    removed_at: datetime | None = None
+    thread: list[tuple[datetime, str, bool, datetime | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -320,6 +324,7 @@ def _render_request(messages: _Messages, plan: SlackPlan, request: SlackRequest)
     )
     if parent is None:
         return
+    request.removed_at = parent.removed_at
     thread: list[tuple[datetime, str, str, str | None]] = [
         (at, author.slack_id, text, None) for at, author, text in request.responses
     ]
@@ -340,6 +345,7 @@ def _render_request(messages: _Messages, plan: SlackPlan, request: SlackRequest)
         )
         if posted:
             parent.payload["thread_ts"] = request.ts
+            request.thread.append((posted.created_at, user, bool(bot), posted.removed_at))
 
 
 def _joins(messages: _Messages, plan: SlackPlan, people: People) -> None:

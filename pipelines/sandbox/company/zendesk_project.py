@@ -64,37 +64,40 @@ def is_reply(ticket: TicketSim, index: int, step: Step, agent_ids: set[int]) -> 
 class _Accumulator:
     """Zendesk's running metric state for one ticket, updated audit by audit."""
 
-    ticket: TicketSim
     schedule: Schedule
     status: str = "new"
     since: datetime | None = None
-    seconds: dict[str, float] = field(default_factory=dict)
-    business: dict[str, float] = field(default_factory=dict)
-    values: dict[str, Any] = field(default_factory=dict)
+    totals: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {kind: {"calendar": 0, "business": 0} for kind in _WAIT_STATUSES}
+    )
+    seconds: dict[str, list[float]] = field(
+        default_factory=lambda: {kind: [0.0, 0.0] for kind in _WAIT_STATUSES}
+    )
 
     def enter(self, status: str, at: datetime) -> None:
         if self.since is not None:
-            self.seconds[self.status] = (
-                self.seconds.get(self.status, 0.0) + (at - self.since).total_seconds()
-            )
-            self.business[self.status] = self.business.get(
-                self.status, 0.0
-            ) + self.schedule.business_seconds(self.since, at)
+            calendar = (at - self.since).total_seconds()
+            business = self.schedule.business_seconds(self.since, at)
+            for kind, statuses in _WAIT_STATUSES.items():
+                if self.status in statuses:
+                    spent = self.seconds[kind]
+                    spent[0] += calendar
+                    spent[1] += business
+                    self.totals[kind] = {
+                        "calendar": _minutes(spent[0]),
+                        "business": _minutes(spent[1]),
+                    }
         self.status, self.since = status, at
 
     def wait(self, kind: str) -> dict[str, int]:
-        statuses = _WAIT_STATUSES[kind]
-        return {
-            "calendar": _minutes(sum(self.seconds.get(s, 0.0) for s in statuses)),
-            "business": _minutes(sum(self.business.get(s, 0.0) for s in statuses)),
-        }
+        return self.totals[kind]
 
 
 def ticket_metric_states(
     ticket: TicketSim, schedule: Schedule, agent_ids: set[int]
 ) -> Iterator[tuple[datetime, Payload]]:
     """The ticket_metrics payload after each audit, as Zendesk shows it."""
-    acc = _Accumulator(ticket, schedule)
+    acc = _Accumulator(schedule)
     created = ticket.created_at
     groups: list[Any] = []
     assignees: list[Any] = []

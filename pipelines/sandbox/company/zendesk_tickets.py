@@ -20,6 +20,7 @@ from itertools import accumulate
 from typing import Any
 
 from pipelines.sandbox.company.clock import HORIZON, NOW, START, ArrivalProcess
+from pipelines.sandbox.company.dirty import DST_INSTANTS
 from pipelines.sandbox.company.names import (
     AGENT_LINES,
     INTERNAL_NOTES,
@@ -483,5 +484,11 @@ def simulate_tickets(
 ) -> TicketWorld:
     sim = _Simulator(seed, directory, arrivals)
     created = arrivals.draw(sim.rng, TICKETS_AT_SCALE_1 * scale)
+    # A few tickets arrive right at daylight-saving switches (dirty data on purpose).
+    for n, instant in enumerate(DST_INSTANTS):
+        if created:
+            created[(n * 7919) % len(created)] = instant
+    created.sort()
     tickets = [sim.simulate(1000 + n, at) for n, at in enumerate(created)]
-    return TicketWorld(tickets, sim.problems, {})
+    dst = [t.id for t in tickets if t.created_at in DST_INSTANTS]
+    return TicketWorld(tickets, sim.problems, {"zendesk_dst_tickets": dst})

@@ -1,0 +1,380 @@
+"""Ground truth: the values the marts must reproduce, computed from the simulation's events.
+
+Everything here reads the simulation log (`company.facts["log"]`): ticket steps, issue
+transitions, Slack request threads, Salesforce contracts. It never reads the served payloads'
+derived fields (Zendesk's `ticket_metrics`, Linear's timestamps), so the end-to-end tests compare
+the SQL with an independent computation. Definitions follow ../shared/METRICS.md; where it leaves
+a choice open, the choice is written next to the field. Durations are exact minutes (floats,
+seconds / 60); business minutes use the ticket's schedule (the default schedule here).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from pipelines.sandbox.company.business_hours import Schedule
+from pipelines.sandbox.company.linear import IssueSim
+from pipelines.sandbox.company.log import SimulationLog
+from pipelines.sandbox.company.model import Company
+from pipelines.sandbox.company.slack import SlackRequest
+from pipelines.sandbox.company.zendesk import SLA_TARGETS
+from pipelines.sandbox.company.zendesk_tickets import TicketSim
+
+_WAIT = {
+    "requester_wait": ("new", "open", "hold"),
+    "agent_wait": ("pending",),
+    "agent_work": ("new", "open"),
+    "on_hold": ("hold",),
+}
+
+
+def log_of(company: Company) -> SimulationLog:
+    return company.facts["log"]
+
+
+def _minutes(low: datetime, high: datetime) -> float:
+    return (high - low).total_seconds() / 60
+
+
+def status_intervals(ticket: TicketSim, at: datetime) -> list[tuple[str, datetime, datetime]]:
+    """(status, from, to) from creation to `at`: contiguous, non-overlapping."""
+    changes = [(s.at, s.status) for s in ticket.steps if s.status and s.at <= at]
+    if ticket.deleted_at and ticket.deleted_at <= at:
+        changes.append((ticket.deleted_at, "deleted"))
+    intervals = []
+    for (since, status), (until, _) in zip(changes, [*changes[1:], (at, None)], strict=True):
+        intervals.append((status, since, until))
+    return intervals
+
+
+@dataclass(frozen=True)
+class TicketTruth:
+    ticket_id: int
+    created_at: datetime
+    status: str
+    priority: str | None
+    organization_id: int | None
+    requester_id: int
+    is_deleted: bool
+    first_reply_at: datetime | None
+    first_reply_minutes: float | None
+    first_reply_business_minutes: float | None
+    first_resolution_minutes: float | None
+    first_resolution_business_minutes: float | None
+    # Null unless the ticket is solved or closed at `at` (a reopened ticket is unsolved).
+    full_resolution_minutes: float | None
+    full_resolution_business_minutes: float | None
+    requester_wait_minutes: float
+    requester_wait_business_minutes: float
+    agent_wait_minutes: float
+    agent_wait_business_minutes: float
+    agent_work_minutes: float
+    agent_work_business_minutes: float
+    on_hold_minutes: float
+    on_hold_business_minutes: float
+    # Transitions into solved; a ticket closed without ever being solved (merged) counts its
+    # close as its one resolution.
+    resolution_count: int
+    reopen_count: int
+    # Public agent comments, without an agent-created ticket's own opening comment.
+    agent_reply_count: int
+    satisfaction: str
+    is_escalated: bool
+    escalated_at: datetime | None
+    # The policy of the ticket's priority at `at`. Breach: the business minutes until the first
+    # reply (else until the first resolution, else until `at`) exceed the target.
+    first_reply_sla_target_minutes: int | None
+    is_first_reply_sla_breached: bool | None
+
+
+def ticket_truth(company: Company, at: datetime | None = None) -> list[TicketTruth]:
+    """One row per ticket created by `at` (default: the company's now)."""
+    at = at or company.now
+    log = log_of(company)
+    schedule = log.directory.default_schedule.schedule
+    agents = log.directory.agent_ids
+    return [_ticket(t, at, schedule, agents) for t in log.tickets if t.created_at <= at]
+
+
+def _ticket(t: TicketSim, at: datetime, schedule: Schedule, agents: set[int]) -> TicketTruth:
+    steps = [s for s in t.steps if s.at <= at]
+    intervals = status_intervals(t, at)
+    status = intervals[-1][0]
+    # Replies: public comments by agents other than the requester; when an agent opened the
+    # ticket with a public comment, that comment is not a reply (Zendesk's rule).
+    agent_comments = [
+        s
+        for s in steps
+        if s.comment
+        and s.comment.public
+        and s.author_id in agents
+        and s.author_id != t.requester_id
+    ]
+    opened_by_agent = bool(agent_comments) and agent_comments[0] is t.steps[0]
+    replies = agent_comments[1:] if opened_by_agent else agent_comments
+    reply_at = replies[0].at if replies else None
+    solves = [since for state, since, _ in intervals if state == "solved"]
+    if not solves:
+        solves = [since for state, since, _ in intervals if state == "closed"][:1]
+    is_resolved = status in ("solved", "closed")
+
+    def span(end: datetime | None) -> tuple[float | None, float | None]:
+        if end is None:
+            return None, None
+        return _minutes(t.created_at, end), schedule.business_minutes(t.created_at, end)
+
+    waits: dict[str, tuple[float, float]] = {}
+    for name, statuses in _WAIT.items():
+        inside = [(low, high) for state, low, high in intervals if state in statuses]
+        waits[name] = (
+            sum(_minutes(low, high) for low, high in inside),
+            sum(schedule.business_minutes(low, high) for low, high in inside),
+        )
+    ratings = [
+        s.fields["satisfaction_rating"]["score"] for s in steps if "satisfaction_rating" in s.fields
+    ]
+    priority = next((s.fields["priority"] for s in reversed(steps) if "priority" in s.fields), None)
+    target = SLA_TARGETS.get(priority) if priority else None
+    breached = None
+    if target is not None:
+        clock_stop = reply_at or (solves[0] if solves else at)
+        breached = schedule.business_minutes(t.created_at, clock_stop) > target
+    escalated_at = None
+    if t.problem:
+        escalated_at = next((linked for tid, linked, _ in t.problem.tickets if tid == t.id), None)
+        if escalated_at and escalated_at > at:
+            escalated_at = None
+    first_reply = span(reply_at)
+    first_resolution = span(solves[0] if solves else None)
+    full_resolution = span(solves[-1] if solves and is_resolved else None)
+    return TicketTruth(
+        ticket_id=t.id,
+        created_at=t.created_at,
+        status=status,
+        priority=priority,
+        organization_id=t.organization_id,
+        requester_id=t.requester_id,
+        is_deleted=status == "deleted",
+        first_reply_at=reply_at,
+        first_reply_minutes=first_reply[0],
+        first_reply_business_minutes=first_reply[1],
+        first_resolution_minutes=first_resolution[0],
+        first_resolution_business_minutes=first_resolution[1],
+        full_resolution_minutes=full_resolution[0],
+        full_resolution_business_minutes=full_resolution[1],
+        requester_wait_minutes=waits["requester_wait"][0],
+        requester_wait_business_minutes=waits["requester_wait"][1],
+        agent_wait_minutes=waits["agent_wait"][0],
+        agent_wait_business_minutes=waits["agent_wait"][1],
+        agent_work_minutes=waits["agent_work"][0],
+        agent_work_business_minutes=waits["agent_work"][1],
+        on_hold_minutes=waits["on_hold"][0],
+        on_hold_business_minutes=waits["on_hold"][1],
+        resolution_count=len(solves),
+        reopen_count=max(0, len(solves) - 1),
+        agent_reply_count=len(replies),
+        satisfaction=ratings[-1] if ratings else "unoffered",
+        is_escalated=escalated_at is not None,
+        escalated_at=escalated_at,
+        first_reply_sla_target_minutes=target,
+        is_first_reply_sla_breached=breached,
+    )
+
+
+@dataclass(frozen=True)
+class IssueTruth:
+    issue_id: str
+    identifier: str
+    team_key: str
+    created_at: datetime
+    state_id: str
+    state_type: str
+    is_completed: bool
+    is_canceled: bool  # canceled or duplicate: closed, never done
+    is_deleted: bool  # trashed or archived at `at`
+    completed_at: datetime | None
+    canceled_at: datetime | None
+    triage_minutes: float | None  # null if never in triage or still in it
+    lead_time_minutes: float | None
+    cycle_time_minutes: float | None
+    # Minutes per state id from creation to completion/cancellation or `at`.
+    minutes_in_state: dict[str, float] = field(default_factory=dict)
+    minutes_in_state_type: dict[str, float] = field(default_factory=dict)
+    # Support requests: first comment by someone other than the creator, or leaving triage.
+    first_response_minutes: float | None = None
+    reported_via: str = "linear"
+    linked_ticket_ids: tuple[int, ...] = ()
+    age_days: float | None = None  # open issues only
+    is_forgotten: bool = False  # open for more than 150 days
+
+
+def issue_state_intervals(issue: IssueSim, at: datetime) -> list[tuple[str, datetime, datetime]]:
+    """(state id, from, to): creation to the closing transition, or to `at` while open."""
+    plan = issue.plan
+    team = plan.team
+    changes = [(plan.created_at, team.states[plan.initial])]
+    for move in issue.transitions:
+        if move.at <= at and move.state and team.states[move.state] != changes[-1][1]:
+            changes.append((move.at, team.states[move.state]))
+    intervals = []
+    for (since, state), (until, _) in zip(changes, [*changes[1:], (at, "")], strict=True):
+        intervals.append((state, since, until))
+    if issue.state_types[intervals[-1][0]] in ("completed", "canceled", "duplicate"):
+        intervals.pop()  # the terminal state: the issue's life ended when it entered it
+    return intervals
+
+
+def issue_truth(company: Company, at: datetime | None = None) -> list[IssueTruth]:
+    at = at or company.now
+    return [_issue(i, at) for i in log_of(company).issues if i.plan.created_at <= at]
+
+
+def _issue(issue: IssueSim, at: datetime) -> IssueTruth:
+    plan = issue.plan
+    types = issue.state_types
+    moves = [m for m in issue.transitions if m.at <= at]
+    state_id = plan.team.states[plan.initial]
+    entered: dict[str, datetime] = {}
+    for move in moves:
+        if move.state:
+            state_id = plan.team.states[move.state]
+            entered.setdefault(types[state_id], move.at)
+    kind = types[state_id]
+    intervals = issue_state_intervals(issue, at)
+    in_state: dict[str, float] = {}
+    in_type: dict[str, float] = {}
+    for state, low, high in intervals:
+        in_state[state] = in_state.get(state, 0.0) + _minutes(low, high)
+        in_type[types[state]] = in_type.get(types[state], 0.0) + _minutes(low, high)
+    exits = [m.at for m in moves if m.state and types[plan.team.states[m.state]] != "triage"]
+    triage_exit = exits[0] if plan.initial == "Triage" and exits else None
+    triage = _minutes(plan.created_at, triage_exit) if triage_exit else None
+    completed_at = entered.get("completed") if kind == "completed" else None
+    canceled_at = None
+    if kind in ("canceled", "duplicate"):
+        canceled_at = entered.get(kind)
+    started_at = entered.get("started")
+    others = [c for c, user in issue.comments if c <= at and user != plan.creator_id]
+    responses = [x for x in (min(others, default=None), triage_exit) if x is not None]
+    archived = any(m.archived for m in moves)
+    is_open = kind not in ("completed", "canceled", "duplicate")
+    age = _minutes(plan.created_at, at) / 1440 if is_open else None
+    via = {"zendesk": "zendesk", "slack": "slack", "slackAsks": "slack"}.get(
+        plan.source or "", "linear"
+    )
+    linked = tuple(
+        tid for tid, linked_at, _ in getattr(plan.origin, "tickets", []) if linked_at <= at
+    )
+    return IssueTruth(
+        issue_id=plan.id,
+        identifier=plan.identifier,
+        team_key=plan.team.key,
+        created_at=plan.created_at,
+        state_id=state_id,
+        state_type=kind,
+        is_completed=kind == "completed",
+        is_canceled=kind in ("canceled", "duplicate"),
+        is_deleted=archived,
+        completed_at=completed_at,
+        canceled_at=canceled_at,
+        triage_minutes=triage,
+        lead_time_minutes=_minutes(plan.created_at, completed_at) if completed_at else None,
+        cycle_time_minutes=(
+            _minutes(started_at, completed_at) if completed_at and started_at else None
+        ),
+        minutes_in_state=in_state,
+        minutes_in_state_type=in_type,
+        first_response_minutes=_minutes(plan.created_at, min(responses)) if responses else None,
+        reported_via=via,
+        linked_ticket_ids=linked,
+        age_days=age,
+        is_forgotten=bool(age and age > 150),
+    )
+
+
+@dataclass(frozen=True)
+class SlackRequestTruth:
+    channel: str
+    ts: str
+    requester: str
+    created_at: datetime
+    is_deleted: bool
+    first_response_minutes: float | None  # first thread reply by a different human
+    is_tracked: bool  # the thread (or a Linear attachment) links an issue by `at`
+    tracked_at: datetime | None
+
+
+def slack_request_truth(company: Company, at: datetime | None = None) -> list[SlackRequestTruth]:
+    at = at or company.now
+    return [_request(r, at) for r in log_of(company).requests if r.at <= at]
+
+
+def _request(r: SlackRequest, at: datetime) -> SlackRequestTruth:
+    visible = [
+        (posted, user)
+        for posted, user, is_bot, removed in r.thread
+        if posted <= at
+        and not is_bot
+        and user != r.requester.slack_id
+        and (removed is None or removed > at)
+    ]
+    first = min((posted for posted, _ in visible), default=None)
+    tracked = r.tracked_at is not None and r.issue_url is not None and r.tracked_at <= at
+    return SlackRequestTruth(
+        channel=r.channel.id,
+        ts=r.ts,
+        requester=r.requester.slack_id,
+        created_at=r.at,
+        is_deleted=r.removed_at is not None and r.removed_at <= at,
+        first_response_minutes=_minutes(r.at, first) if first else None,
+        is_tracked=tracked,
+        tracked_at=r.tracked_at if tracked else None,
+    )
+
+
+@dataclass(frozen=True)
+class AccountTruth:
+    account_id: str
+    name: str
+    segment: str
+    is_deleted: bool
+    # Sum of Amount over closed-won, non-deleted opportunities whose contract
+    # [Contract_Start_Date__c, Contract_End_Date__c) contains the date of `at`.
+    arr: float
+    active_opportunity_ids: tuple[str, ...]
+
+
+def account_truth(company: Company, at: datetime | None = None) -> list[AccountTruth]:
+    at = at or company.now
+    rows = []
+    for account in log_of(company).accounts:
+        if account.created_at > at:
+            continue
+        active = [c for c in account.contracts if c.active_at(at)]
+        rows.append(
+            AccountTruth(
+                account_id=account.id,
+                name=account.name,
+                segment=account.segment,
+                is_deleted=account.deleted_at is not None and account.deleted_at <= at,
+                arr=float(sum(c.amount for c in active)),
+                active_opportunity_ids=tuple(c.opportunity_id for c in active),
+            )
+        )
+    return rows
+
+
+def weekly_centralization(requests: Iterable[SlackRequestTruth]) -> dict[str, float]:
+    """Share of Slack requests tracked in Linear, per ISO week (Monday) of the request."""
+    totals: dict[str, list[int]] = {}
+    for r in requests:
+        if r.is_deleted:
+            continue
+        week = r.created_at.date().isocalendar()
+        key = f"{week.year}-W{week.week:02d}"
+        counts = totals.setdefault(key, [0, 0])
+        counts[0] += int(r.is_tracked)
+        counts[1] += 1
+    return {week: tracked / total for week, (tracked, total) in sorted(totals.items())}
