@@ -38,7 +38,13 @@ from pipelines.salesforce.settings import CURSOR_FIELD, FIELD_TYPES, OBJECTS, PR
 
 
 def _columns(fields: tuple[str, ...]) -> TTableSchemaColumns:
-    return {field: {"data_type": FIELD_TYPES.get(field, "text")} for field in fields}
+    columns: TTableSchemaColumns = {
+        field: {"data_type": FIELD_TYPES.get(field, "text")} for field in fields
+    }
+    # A row changed while a load pages through its object is served again later in the same
+    # load (it sorts after the cursor); of its versions in one load, keep the newest.
+    columns[CURSOR_FIELD]["dedup_sort"] = "desc"
+    return columns
 
 
 def _object_resource(

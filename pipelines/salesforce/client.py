@@ -124,7 +124,6 @@ class SalesforceClient:
         self._instance_url: str | None = None
         # True from a login until a request succeeds with the new session.
         self._fresh = False
-        self.logins = 0
 
     # -- session -------------------------------------------------------------------------------
     def login(self) -> None:
@@ -146,7 +145,6 @@ class SalesforceClient:
         body = response.json()
         self._token, self._instance_url = body["access_token"], body["instance_url"]
         self._fresh = True
-        self.logins += 1
 
     def access_token(self) -> str:
         if self._token is None:

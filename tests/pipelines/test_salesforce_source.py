@@ -73,18 +73,27 @@ def millis(moment: datetime) -> datetime:
     return moment.astimezone(UTC).replace(microsecond=moment.microsecond // 1000 * 1000)
 
 
+def state_at(company: Company, sobject: str, at: datetime) -> dict[str, tuple]:
+    """What queryAll shows at `at`: Id -> (SystemModstamp to the millisecond, IsDeleted)."""
+    return {
+        row["Id"]: (millis(row["SystemModstamp"]), bool(row.get("IsDeleted")))
+        for row in company.visible("salesforce", sobject, at)
+    }
+
+
+def raw_state(pipeline, raw_table: str) -> dict[str, tuple]:
+    deleted = "false AS is_deleted" if raw_table == "users" else "is_deleted"
+    rows = table(pipeline, raw_table, f"id, system_modstamp, {deleted}")
+    state = {r["id"]: (millis(r["system_modstamp"]), bool(r["is_deleted"])) for r in rows}
+    assert len(state) == len(rows), f"{raw_table} has duplicate ids"
+    return state
+
+
 def assert_raw_equals_sandbox(pipeline, sandbox) -> None:
     """Every raw table holds exactly queryAll's rows at the clock, with their latest version."""
     for raw_table, sobject in OBJECTS.items():
-        expected = {
-            row_id: (millis(row["SystemModstamp"]), bool(row.get("IsDeleted")))
-            for row_id, row in sandbox_rows(sandbox, sobject).items()
-        }
-        deleted = "is_deleted" if sobject != "User" else "false AS is_deleted"
-        rows = table(pipeline, raw_table, f"id, system_modstamp, {deleted}")
-        got = {r["id"]: (millis(r["system_modstamp"]), bool(r["is_deleted"])) for r in rows}
-        assert len(rows) == len(expected), raw_table
-        assert got == expected, raw_table
+        expected = state_at(sandbox.company, sobject, sandbox.now)
+        assert raw_state(pipeline, raw_table) == expected, raw_table
 
 
 def minimum_requests(sandbox, page_size: int) -> int:
@@ -171,14 +180,27 @@ def test_transport_faults_do_not_change_the_result(tiny, tmp_path, monkeypatch):
         assert sorted(table(faulty, raw_table, columns), key=lambda r: r["id"]) == expected
 
 
-def test_expired_session_logs_in_again(tiny, tmp_path, monkeypatch, caplog):
-    company = tiny
-    # Every request moves the clock 61 minutes: the two-hour session expires mid-load.
-    with serve(company, churn_minutes=61) as server:
+def test_churn_and_expiring_sessions(tiny, tmp_path, monkeypatch, caplog):
+    """Records change while a load pages through them, and every session expires mid-load.
+
+    Each request moves the clock ten hours (sessions last two), so every page needs a fresh
+    login, and accounts are created, renamed and deleted between pages. Each raw table must
+    still equal its object exactly as the sandbox showed it at one of the load's clock values
+    (its last page): no row lost, no stale version kept.
+    """
+    churn = timedelta(hours=10)
+    with serve(tiny, churn_minutes=churn.total_seconds() / 60) as server:
+        start = server.sandbox.now
         with caplog.at_level(logging.WARNING, logger="pipelines.salesforce"):
             pipeline = load(server, tmp_path, monkeypatch)
+        end = server.sandbox.now
         relogins = [r for r in caplog.records if "logging in again" in r.getMessage()]
-        assert relogins
+        clocks = [start + churn * k for k in range(int((end - start) / churn) + 1)] + [end]
+        assert len(relogins) >= len(OBJECTS)
+        assert any(state_at(tiny, s, start) != state_at(tiny, s, end) for s in OBJECTS.values())
+        for raw_table, sobject in OBJECTS.items():
+            got = raw_state(pipeline, raw_table)
+            assert any(state_at(tiny, sobject, at) == got for at in clocks), raw_table
         # With the clock standing still again, the next load catches up exactly.
         server.sandbox.options.churn_minutes = 0
         pipeline = load(server, tmp_path, monkeypatch)
