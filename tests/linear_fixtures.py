@@ -308,6 +308,17 @@ def archived(payload: Payload) -> bool:
 def visible(
     company: Company, entity: str, at: datetime, include_archived: bool = True
 ) -> list[Payload]:
-    """What the API should show of an entity at `at`, computed from the records themselves."""
-    shown = company.visible("linear", entity, at)
+    """What the API should show of an entity at `at`, computed from the records themselves.
+
+    Timestamps at Linear's precision (milliseconds).
+    """
+    shown = [
+        {k: _milliseconds(v) for k, v in p.items()} for p in company.visible("linear", entity, at)
+    ]
     return [p for p in shown if include_archived or not archived(p)]
+
+
+def _milliseconds(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.replace(microsecond=value.microsecond - value.microsecond % 1000)
+    return value

@@ -141,6 +141,12 @@ def _relation(entity: str, key: str) -> Resolver:
     return resolve
 
 
+def _user_email(user: Payload, _info: GraphQLResolveInfo) -> str:
+    # `User.email` is non-null in Linear; app (integration) users carry a system address there,
+    # which the generator leaves out.
+    return user.get("email") or f"{user['id']}@apps.linear.invalid"
+
+
 def _issue(_root: Any, info: GraphQLResolveInfo, id: str) -> Payload:
     context: Context = info.context
     issue = context.store.get("issues", id, context.now)
@@ -157,6 +163,7 @@ def _bind_resolvers(schema: Any) -> None:
             entity,
         )
     query.fields["issue"].resolve = _issue
+    schema.type_map["User"].fields["email"].resolve = _user_email
 
     for (type_name, field), key in RELATIONS.items():
         target = ENTITY_OF_TYPE[str(schema.type_map[type_name].fields[field].type).strip("!")]

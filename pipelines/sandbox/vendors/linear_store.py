@@ -180,6 +180,16 @@ def paginate(
     )
 
 
+def at_wire_precision(payload: Payload) -> Payload:
+    """Linear keeps milliseconds: filters, order and cursors must see what the wire shows."""
+    return {
+        key: value.replace(microsecond=value.microsecond // 1000 * 1000)
+        if isinstance(value, datetime)
+        else value
+        for key, value in payload.items()
+    }
+
+
 class LinearStore:
     """Indexes over the company's Linear tables, built once, and snapshots at a clock time."""
 
@@ -196,7 +206,11 @@ class LinearStore:
             cached = self._snapshots.get(entity)
             if cached is not None and cached[0] == now:
                 return cached[1]
-        payloads = [s for r in self._tables.get(entity, []) if (s := r.state_at(now)) is not None]
+        payloads = [
+            at_wire_precision(s)
+            for r in self._tables.get(entity, [])
+            if (s := r.state_at(now)) is not None
+        ]
         with self._lock:
             self._snapshots[entity] = (now, payloads)
         return payloads
@@ -205,7 +219,8 @@ class LinearStore:
         if key is None:
             return None
         record = self._index(entity).get(key)
-        return record.state_at(now) if record is not None else None
+        state = record.state_at(now) if record is not None else None
+        return at_wire_precision(state) if state is not None else None
 
     def children(self, relation: str, parent_id: str, now: datetime) -> list[Payload]:
         entity, foreign_key = CHILD_INDEXES[relation]
@@ -217,7 +232,11 @@ class LinearStore:
                 index.setdefault(record.payload[foreign_key], []).append(record)
             with self._lock:
                 self._children[relation] = index
-        return [s for r in index.get(parent_id, []) if (s := r.state_at(now)) is not None]
+        return [
+            at_wire_precision(s)
+            for r in index.get(parent_id, [])
+            if (s := r.state_at(now)) is not None
+        ]
 
     def _index(self, entity: str) -> dict[str, Versioned]:
         with self._lock:
