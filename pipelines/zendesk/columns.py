@@ -31,6 +31,7 @@ COLUMNS: dict[str, dict[str, TColumnSchema]] = {
         organization_id="bigint",
         due_at="timestamp",
         satisfaction_rating__score="text",
+        via__source__rel="text",
         created_at="timestamp",
         updated_at="timestamp",
     ),
@@ -61,7 +62,9 @@ COLUMNS: dict[str, dict[str, TColumnSchema]] = {
         external_id="text", details="text", notes="text", group_id="bigint", deleted_at="timestamp"
     ),
     "ticket_events": _typed(updater_id="bigint", created_at="timestamp"),
-    "ticket_metric_events": _typed(time="timestamp", deleted="bool"),
+    # `sla` ({target, business_hours, policy}) and `status` ({calendar, business}) come only
+    # with some event types: kept as JSON so their shape does not depend on the data.
+    "ticket_metric_events": _typed(time="timestamp", deleted="bool", sla="json", status="json"),
     "satisfaction_ratings": _typed(
         comment="text", reason_id="bigint", assignee_id="bigint", group_id="bigint"
     ),
