@@ -254,9 +254,10 @@ def build_salesforce(seed: int, scale: float, people: People) -> SalesforceWorld
     n_accounts = max(8, round(ACCOUNTS_AT_SCALE_1 * scale))
     n_customers = max(4, round(CUSTOMERS_AT_SCALE_1 * scale))
     accounts = [b.account(i < n_customers, _segment_draw(rng)) for i in range(n_accounts)]
-    for account in accounts:
+    for position, account in enumerate(accounts):
         b.add_contacts(account)
-        _sell(b, account)
+        # Every 50th customer's first deal was entered twice (the copy gets deleted).
+        _sell(b, account, duplicate=account.is_customer and position % 50 == 0)
     facts = _dirty_accounts(b, accounts)
     tables = {
         "User": [_user_record(e) for e in b.owners],
@@ -267,7 +268,7 @@ def build_salesforce(seed: int, scale: float, people: People) -> SalesforceWorld
     return SalesforceWorld(accounts, tables, facts)
 
 
-def _sell(b: _Builder, account: Account) -> None:
+def _sell(b: _Builder, account: Account, duplicate: bool) -> None:
     """Opportunities: a customer's first deal, renewals and expansions; prospects' attempts."""
     rng = b.rng
     low, high = SEGMENTS[account.segment][2]
@@ -292,6 +293,15 @@ def _sell(b: _Builder, account: Account) -> None:
     contract = b.opportunity(account, "New Business", amount, first_close, won=True)
     assert contract is not None
     account.contracts.append(contract)
+    if duplicate:  # the deal entered twice by mistake; the copy is deleted later
+        copy = b.opportunity(
+            account, "New Business", amount, first_close, True, contract.start, contract.end
+        )
+        assert copy is not None
+        copy.deleted_at = (first_close + timedelta(days=rng.uniform(1, 20))).replace(microsecond=0)
+        deletion = {"IsDeleted": True, **salesforce_stamp(copy.deleted_at)}
+        b.opportunities[-1].add_change(copy.deleted_at, deletion)
+        account.contracts.append(copy)
     while contract.end <= HORIZON.date() + timedelta(days=60):
         renew_close = _at(contract.end - timedelta(days=rng.randint(1, 20)), rng)
         if renew_close > HORIZON:

@@ -61,8 +61,8 @@ BOTS = ("Linear", "Deploy Bot", "PagerDuty", "Zendesk")
 
 
 def tracked_share(at: datetime) -> float:
-    """Probability that a request posted at `at` ends up in Linear: 0.30 at START, 0.75 at NOW."""
-    return min(0.8, 0.3 + 0.45 * (at - START) / (NOW - START))
+    """Probability that a request posted at `at` ends up in Linear: 0.30 at START, 0.80 at NOW."""
+    return min(0.85, 0.3 + 0.5 * (at - START) / (NOW - START))
 
 
 @dataclass
@@ -131,6 +131,8 @@ def plan_requests(seed: int, scale: float, people: People, arrivals: ArrivalProc
     for at in arrivals.draw(rng, REQUESTS_AT_SCALE_1 * scale):
         channel = rng.choices(intake, (0.5, 0.3, 0.2)[: len(intake)])[0]
         requester = rng.choice(people.active(askers, at))
+        ts = _unique_ts(channel, at, rng)
+        at = ts_time(ts)  # the request's instant is its message's, to the microsecond
         responses = []
         reply_at = at
         if rng.random() < 0.85:
@@ -147,7 +149,7 @@ def plan_requests(seed: int, scale: float, people: People, arrivals: ArrivalProc
         requests.append(
             SlackRequest(
                 channel=channel,
-                ts=_unique_ts(channel, at, rng),
+                ts=ts,
                 at=at,
                 requester=requester,
                 text=fill(rng.choice(SLACK_REQUESTS), rng),
@@ -217,8 +219,12 @@ class _Messages:
         subtype: str | None = None,
         bot: str | None = None,
         human: bool = True,
+        keep: bool = False,
     ) -> Versioned | None:
-        """Post one message; None when it would come after the simulation ends."""
+        """Post one message; None when it would come after the simulation ends.
+
+        People's messages get reactions, edits and deletions at random, except `keep` ones
+        (the replies that link a Linear issue, which the ground truth relies on)."""
         rng = self.rng
         if at > HORIZON:
             return None
@@ -239,7 +245,7 @@ class _Messages:
         }
         changes: list[tuple[datetime, Payload]] = []
         removed_at = None
-        if human and subtype is None:
+        if human and subtype is None and not keep:
             if rng.random() < 0.15:
                 who = rng.sample(channel.members, min(len(channel.members), rng.randint(1, 4)))
                 payload["reactions"] = [
@@ -325,23 +331,31 @@ def _render_request(messages: _Messages, plan: SlackPlan, request: SlackRequest)
     if parent is None:
         return
     request.removed_at = parent.removed_at
-    thread: list[tuple[datetime, str, str, str | None]] = [
-        (at, author.slack_id, text, None) for at, author, text in request.responses
+    thread: list[tuple[datetime, str, str, str | None, bool]] = [
+        (at, author.slack_id, text, None, False) for at, author, text in request.responses
     ]
     if request.tracked_at and request.issue_url:
         link = f"<{request.issue_url}|{request.issue_identifier}>"
         if request.via_asks:
             thread.append(
-                (request.tracked_at, plan.users["Linear"], f"Created issue {link}", "Linear")
+                (request.tracked_at, plan.users["Linear"], f"Created issue {link}", "Linear", True)
             )
         else:
             thread.append(
-                (request.tracked_at, request.requester.slack_id, f"Tracking this in {link}", None)
+                (request.tracked_at, request.requester.slack_id, f"Tracking in {link}", None, True)
             )
-    for at, user, text, bot in sorted(thread, key=lambda item: item[0]):
+    for at, user, text, bot, keep in sorted(thread, key=lambda item: item[0]):
         subtype = "bot_message" if bot else None
         posted = messages.post(
-            channel, at, user, text, thread_ts=request.ts, subtype=subtype, bot=bot, human=not bot
+            channel,
+            at,
+            user,
+            text,
+            thread_ts=request.ts,
+            subtype=subtype,
+            bot=bot,
+            human=not bot,
+            keep=keep,
         )
         if posted:
             parent.payload["thread_ts"] = request.ts
