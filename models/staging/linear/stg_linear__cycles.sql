@@ -1,0 +1,43 @@
+{%- set columns = raw_columns(source('linear', 'cycles')) -%}
+
+with
+
+source as (
+
+    select
+        {{ raw_column(columns, 'id', 'varchar') }} as cycle_id,
+        {{ raw_column(columns, 'number', 'integer') }} as cycle_number,
+        {{ raw_column(columns, 'name', 'varchar') }} as cycle_name,
+        {{ raw_column(columns, 'team_id', 'varchar') }} as team_id,
+        {{ raw_column(columns, 'starts_at', 'timestamp') }} as starts_at,
+        {{ raw_column(columns, 'ends_at', 'timestamp') }} as ends_at,
+        {{ raw_column(columns, 'completed_at', 'timestamp') }} as completed_at,
+        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at,
+        {{ raw_column(columns, 'archived_at', 'timestamp') }} as archived_at,
+        {{ raw_column(columns, 'deleted_at', 'timestamp') }} as deleted_at
+    from {{ source('linear', 'cycles') }}
+
+),
+
+final as (
+
+    select
+        cycle_id,
+        cycle_number,
+        cycle_name,
+        team_id,
+        starts_at,
+        ends_at,
+        completed_at,
+        created_at,
+        updated_at,
+        archived_at,
+        deleted_at,
+        -- archived in Linear, or gone for good (the source's deletion sweep sets deleted_at)
+        archived_at is not null or deleted_at is not null as is_deleted
+    from source
+
+)
+
+select * from final
