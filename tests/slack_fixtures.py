@@ -119,7 +119,7 @@ def _channel_messages(channel: str, seed: int, count: int) -> list[Versioned]:
     for n in range(10):  # old history, outside any lookback window
         builder.post(START + timedelta(days=30 * n, minutes=n), rng.choice(users))
     for i in range(count):
-        at = NOW - timedelta(hours=9 * (count - i)) + timedelta(minutes=rng.randrange(60))
+        at = NOW - timedelta(hours=12 * (count - i)) + timedelta(minutes=rng.randrange(60))
         parent = builder.post(
             at,
             rng.choice(users),
@@ -152,7 +152,7 @@ def _channel_messages(channel: str, seed: int, count: int) -> list[Versioned]:
     return builder.messages
 
 
-def tiny_company(messages_per_channel: int = 60, seed: int = 3) -> Company:
+def tiny_company(messages_per_channel: int = 40, seed: int = 3) -> Company:
     users = [_user(n) for n in range(6)]
     users[5].payload.update(is_bot=True, name="helper-bot")
     users[4].add_change(NOW - timedelta(days=40), {"deleted": True, "updated": NOW - timedelta(40)})

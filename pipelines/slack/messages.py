@@ -33,6 +33,7 @@ from pipelines.common.quarantine import quarantine_malformed
 from pipelines.slack.api import Record, SlackApi
 
 MESSAGE_KEY = ("channel", "ts")
+BATCH_SIZE = 1000
 # Per message in the window: [fingerprint, anchor], the anchor being the ts that places it in
 # the window: its own for history messages, its parent's for thread replies.
 Seen = dict[str, list[str]]
@@ -66,6 +67,20 @@ class ChannelSync:
     newest: Decimal | None = None
 
     def run(self) -> Iterator[Any]:
+        """Records in batches (dlt's per-item overhead dwarfs a record), quarantine marks alone."""
+        batch: list[Record] = []
+        for item in self._items():
+            if not isinstance(item, dict):
+                yield item
+                continue
+            batch.append(item)
+            if len(batch) == BATCH_SIZE:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _items(self) -> Iterator[Any]:
         previous: Seen = self.state.get("seen", {})
         known_threads: dict[str, str] = self.state.get("threads", {})
         replies_seen: dict[str, Seen] = {}

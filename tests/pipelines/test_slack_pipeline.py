@@ -15,6 +15,7 @@ import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines.common.errors import CredentialsError
+from pipelines.sandbox.company import build_company
 from pipelines.sandbox.company.model import Company, Versioned
 from pipelines.sandbox.server import SandboxServer
 from pipelines.slack import slack_source
@@ -35,11 +36,17 @@ LOOKBACK = timedelta(days=14)
 class Loader:
     """Runs the Slack source into one warehouse with its own dlt state, counting requests."""
 
-    def __init__(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str = "w") -> None:
+    def __init__(
+        self,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+        name: str = "w",
+        page_size: int = PAGE_SIZE,
+    ) -> None:
         self.warehouse = tmp_path / f"{name}.duckdb"
         self.pipelines_dir = tmp_path / f"{name}-pipelines"
         self.monkeypatch = monkeypatch
-        for key, value in {**FAST_RETRY_ENV, "SOURCES__SLACK__PAGE_SIZE": str(PAGE_SIZE)}.items():
+        for key, value in {**FAST_RETRY_ENV, "SOURCES__SLACK__PAGE_SIZE": str(page_size)}.items():
             monkeypatch.setenv(key, value)
 
     def run(
@@ -208,17 +215,26 @@ def test_transport_faults_change_nothing(company, tmp_path, monkeypatch):
     assert snapshot_differences(clean.snapshot(), faulty.snapshot()) == []
 
 
-def test_a_failed_load_resumes_to_the_same_result(company, tmp_path, monkeypatch):
-    clean = Loader(tmp_path, monkeypatch, "clean")
+def test_a_load_that_fails_midway_is_redone_by_the_next(company, tmp_path, monkeypatch):
+    """A failed run commits neither rows nor cursors: the next run picks up from the last good
+    one, and nothing is lost."""
+    loader = Loader(tmp_path, monkeypatch)
     with running_sandbox(company) as server:
-        clean.run(server)
-    resumed = Loader(tmp_path, monkeypatch, "resumed")
-    faulty = running_sandbox(company, faults=0.5, retry_after_seconds=0, slow_seconds=0)
-    with faulty as server, pytest.raises(PipelineStepFailed):
-        resumed.run(server, {"RUNTIME__REQUEST_MAX_ATTEMPTS": "1"})
+        loader.run(server)
+        server.sandbox.advance(timedelta(days=7))
+        later = server.sandbox.now
+    # Seed 14 draws its first fault at the 15th request: after the lists, amid the messages.
+    failing = {"faults": 0.15, "seed": 14, "retry_after_seconds": 0, "slow_seconds": 0}
+    with running_sandbox(company, **failing) as server:
+        server.sandbox.set_now(later)
+        with pytest.raises(PipelineStepFailed):
+            loader.run(server, {"RUNTIME__REQUEST_MAX_ATTEMPTS": "1"})
+        served_before_failing = server.sandbox.request_counts["slack"]
+    assert served_before_failing > 3, "the failure should come mid-run"
     with running_sandbox(company) as server:
-        resumed.run(server, {"RUNTIME__REQUEST_MAX_ATTEMPTS": "12"})
-    assert snapshot_differences(clean.snapshot(), resumed.snapshot()) == []
+        server.sandbox.set_now(later)
+        loader.run(server)
+    assert_matches_sandbox(loader, company, later)
 
 
 def test_a_user_without_id_is_quarantined_and_named(company, tmp_path, monkeypatch, caplog):
@@ -255,3 +271,20 @@ def test_a_rejected_token_ends_with_credentials_error(server, tmp_path, monkeypa
     assert "invalid_auth" in str(credentials[0])
     assert "SOURCES__SLACK__ACCESS_TOKEN" in str(credentials[0])
     assert "xoxb-wrong-secret" not in str(credentials[0]) + caplog.text
+
+
+def test_generated_company_loads_exactly_and_catches_up_a_week_later(tmp_path, monkeypatch):
+    """The generator's workspace (seed 1, scale 0.05) at the default page size: the full load
+    uses the minimum requests, and a week later the tables equal the sandbox again."""
+    company = build_company(seed=1, scale=0.05)
+    loader = Loader(tmp_path, monkeypatch, page_size=200)
+    with running_sandbox(company) as server:
+        requests, _ = loader.run(server)
+        minimum = minimum_requests(company, NOW, 200)
+        print(f"slack full load at scale 0.05: {requests} requests, minimum {minimum}")
+        assert requests == minimum
+        assert_matches_sandbox(loader, company, NOW)
+        server.sandbox.advance(timedelta(days=7))
+        requests, loaded = loader.run(server)
+        print(f"slack load a week later: {requests} requests, rows {loaded}")
+        assert_matches_sandbox(loader, company, server.sandbox.now)
