@@ -86,11 +86,11 @@ def slack_source(
         write_disposition="merge",
         columns=JSON_COLUMNS,
     )
-    def messages(channel_page: list[Any]) -> Iterator[Any]:
+    def messages(channel_page: Any) -> Iterator[Any]:
+        if not isinstance(channel_page, list):
+            return  # a quarantine row the channels resource routed away
         state = dlt.current.resource_state().setdefault("channels", {})
         for channel in channel_page:
-            if not isinstance(channel, dict):
-                continue  # a quarantined channel record
             yield from _channel_messages(api, channel, state, replies_lookback_days, start_date)
 
     return [channels, users, messages]

@@ -124,3 +124,7 @@ class SlackApi:
                 f"Slack {method} kept failing with HTTP {status} after every retry: try again "
                 "later, or raise [runtime] request_max_attempts"
             ) from error
+        except requests.JSONDecodeError as error:
+            raise SourceError(
+                f"Slack {method} kept answering a body that is not JSON after every retry"
+            ) from error

@@ -14,7 +14,7 @@ import duckdb
 import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
-from pipelines.common.errors import CredentialsError
+from pipelines.common.errors import CredentialsError, SourceError
 from pipelines.sandbox.company import build_company
 from pipelines.sandbox.company.model import Company, Versioned
 from pipelines.sandbox.server import SandboxServer
@@ -114,6 +114,14 @@ def assert_matches_sandbox(loader: Loader, company: Company, at: datetime) -> No
     }
     channels = {row[0] for row in loader.query("select id from raw_slack.channels")}
     assert channels == {state["id"] for state in company.visible("slack", "channels", at)}
+
+
+def error_chain(error: BaseException | None) -> list[BaseException]:
+    chain = []
+    while error is not None:
+        chain.append(error)
+        error = error.__cause__ or error.__context__
+    return chain
 
 
 def window_requests(company: Company, at: datetime) -> int:
@@ -227,10 +235,14 @@ def test_a_load_that_fails_midway_is_redone_by_the_next(company, tmp_path, monke
     failing = {"faults": 0.15, "seed": 14, "retry_after_seconds": 0, "slow_seconds": 0}
     with running_sandbox(company, **failing) as server:
         server.sandbox.set_now(later)
-        with pytest.raises(PipelineStepFailed):
+        with pytest.raises(PipelineStepFailed) as raised:
             loader.run(server, {"RUNTIME__REQUEST_MAX_ATTEMPTS": "1"})
         served_before_failing = server.sandbox.request_counts["slack"]
     assert served_before_failing > 3, "the failure should come mid-run"
+    assert any(
+        isinstance(error, SourceError) and "after every retry" in str(error)
+        for error in error_chain(raised.value)
+    )
     with running_sandbox(company) as server:
         server.sandbox.set_now(later)
         loader.run(server)
@@ -262,10 +274,7 @@ def test_a_rejected_token_ends_with_credentials_error(server, tmp_path, monkeypa
     loader = Loader(tmp_path, monkeypatch)
     with pytest.raises(PipelineStepFailed) as raised:
         loader.run(server, {"SOURCES__SLACK__ACCESS_TOKEN": "xoxb-wrong-secret"})
-    chain, error = [], raised.value
-    while error is not None:
-        chain.append(error)
-        error = error.__cause__ or error.__context__
+    chain = error_chain(raised.value)
     credentials = [error for error in chain if isinstance(error, CredentialsError)]
     assert credentials, chain
     assert "invalid_auth" in str(credentials[0])
