@@ -42,6 +42,7 @@ class Schedule:
     _ends: list[float] = field(default_factory=list, init=False, repr=False)
     _before: list[float] = field(default_factory=list, init=False, repr=False)
     _span: tuple[date, date] | None = field(default=None, init=False, repr=False)
+    _covered: tuple[float, float] = field(default=(0.0, 0.0), init=False, repr=False)
 
     def business_seconds(self, low: datetime, high: datetime) -> float:
         """Seconds of [low, high) inside open hours; 0 when high <= low."""
@@ -78,6 +79,8 @@ class Schedule:
 
     def _cover(self, at: datetime) -> None:
         """Lay out the open intervals over a span of local dates that contains `at`."""
+        if self._covered[0] < at.timestamp() < self._covered[1]:
+            return
         day = at.astimezone(ZoneInfo(self.time_zone)).date()
         if self._span and self._span[0] < day < self._span[1]:
             return
@@ -112,6 +115,12 @@ class Schedule:
             self._before.append(total)
             total += end - start
         self._span = (low, high)
+        # Instants well inside the span, for a quick check that needs no time-zone conversion.
+        margin = timedelta(days=2)
+        self._covered = (
+            datetime.combine(low + margin, time(), UTC).timestamp(),
+            datetime.combine(high - margin, time(), UTC).timestamp(),
+        )
 
 
 def _day_pieces(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -31,15 +31,16 @@ def build(
     key: Any,
     created_at: datetime,
     payload: Payload,
-    changes: Iterable[tuple[datetime, Payload]] = (),
+    changes: Sequence[tuple[datetime, Payload]] = (),
     stamp: Stamp = no_stamp,
     removed_at: datetime | None = None,
 ) -> Versioned:
-    """A record with its changes sorted by time; changes at one instant are merged into one."""
-    payload.update(stamp(created_at))
-    record = Versioned(key=key, created_at=created_at, payload=payload)
-    record.removed_at = removed_at
-    changes = list(changes)
+    """A record with its changes sorted by time; changes at one instant are merged into one.
+
+    `payload` and the change dicts become the record's own (they are not copied)."""
+    if stamp is not no_stamp:
+        payload.update(stamp(created_at))
+    record = Versioned(key=key, created_at=created_at, payload=payload, removed_at=removed_at)
     if not changes:
         return record
     merged: dict[datetime, Payload] = {}

@@ -9,9 +9,9 @@ over 70% over the year as the team moves requests out of Slack); Linear then cre
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from pipelines.sandbox.company import ids
@@ -30,7 +30,7 @@ from pipelines.sandbox.company.records import build
 WORKSPACE = "lumenor"
 TEAM_ID = "T0LUMENOR1"
 REQUESTS_AT_SCALE_1 = 1_600
-CHATTER_AT_SCALE_1 = 50_000
+CHATTER_AT_SCALE_1 = 54_000
 CHANNELS_AT_SCALE_1 = 40
 INTAKE_CHANNELS = ("support-requests", "help-engineering", "ask-platform")
 _BASE_CHANNELS = (
@@ -105,18 +105,19 @@ class SlackPlan:
     rng: random.Random
 
 
-def _unique_ts(channel: Channel, at: datetime, rng: random.Random) -> str:
-    ts = ids.slack_ts(at, rng.randrange(1_000_000))
-    while ts in channel.used_ts:
-        ts = ids.slack_ts(at, rng.randrange(1_000_000))
-    channel.used_ts.add(ts)
-    return ts
+def _unique_ts(channel: Channel, at: datetime, rng: random.Random) -> tuple[str, datetime]:
+    """A `ts` not yet used in the channel, within the second of `at`, and its instant."""
+    while True:
+        micros = rng.randrange(1_000_000)
+        ts = ids.slack_ts(at, micros)
+        if ts not in channel.used_ts:
+            channel.used_ts.add(ts)
+            return ts, at.replace(microsecond=micros)
 
 
 def ts_time(ts: str) -> datetime:
-    return datetime.fromtimestamp(int(ts.split(".")[0]), UTC).replace(
-        microsecond=int(ts.split(".")[1])
-    )
+    seconds, micros = ts.split(".")
+    return datetime.fromtimestamp(int(seconds), UTC).replace(microsecond=int(micros))
 
 
 def plan_requests(seed: int, scale: float, people: People, arrivals: ArrivalProcess) -> SlackPlan:
@@ -131,8 +132,8 @@ def plan_requests(seed: int, scale: float, people: People, arrivals: ArrivalProc
     for at in arrivals.draw(rng, REQUESTS_AT_SCALE_1 * scale):
         channel = rng.choices(intake, (0.5, 0.3, 0.2)[: len(intake)])[0]
         requester = rng.choice(people.active(askers, at))
-        ts = _unique_ts(channel, at, rng)
-        at = ts_time(ts)  # the request's instant is its message's, to the microsecond
+        # The request's instant is its message's, to the microsecond.
+        ts, at = _unique_ts(channel, at, rng)
         responses = []
         reply_at = at
         if rng.random() < 0.85:
@@ -228,8 +229,10 @@ class _Messages:
         rng = self.rng
         if at > HORIZON:
             return None
-        ts = ts or _unique_ts(channel, at, rng)
-        created = ts_time(ts)
+        if ts is None:
+            ts, created = _unique_ts(channel, at, rng)
+        else:
+            created = ts_time(ts)
         payload: Payload = {
             "channel": channel.id,
             "ts": ts,
@@ -241,7 +244,7 @@ class _Messages:
             "thread_ts": thread_ts,
             "edited": None,
             "reactions": None,
-            "client_msg_id": str(uuid.UUID(int=rng.getrandbits(128), version=4)) if human else None,
+            "client_msg_id": ids.linear_id(rng) if human else None,  # a UUID, as Slack's
         }
         changes: list[tuple[datetime, Payload]] = []
         removed_at = None
@@ -281,9 +284,13 @@ def build_slack(
     for request in plan.requests:
         _render_request(messages, plan, request)
     chatty = [c for c in plan.channels if c.name not in INTAKE_CHANNELS]
-    weights = [5.0 if c.name in ("general", "engineering", "support-team") else 1.0 for c in chatty]
+    weights = list(
+        accumulate(
+            5.0 if c.name in ("general", "engineering", "support-team") else 1.0 for c in chatty
+        )
+    )
     for at in arrivals.draw(rng, CHATTER_AT_SCALE_1 * scale):
-        channel = rng.choices(chatty, weights)[0]
+        channel = rng.choices(chatty, cum_weights=weights)[0]
         if not (
             channel.created <= at and (channel.archived_at is None or at < channel.archived_at)
         ):

@@ -120,6 +120,7 @@ class _Simulator:
         self.schedule = directory.default_schedule
         orgs = sorted(directory.organizations, key=lambda o: o.created_at)
         self.orgs = orgs
+        self.org_by_id = {o.id: o for o in orgs}
         self.org_created = [o.created_at for o in orgs]
         self.org_cum = list(accumulate(_SEGMENT_WEIGHT[o.segment] for o in orgs))
         self.users_by_org: dict[int | None, list[tuple[datetime, int]]] = {}
@@ -161,7 +162,7 @@ class _Simulator:
         rng = self.rng
         area = rng.choice(PRODUCT_AREAS)
         requester_id, org_id = self.requester(created)
-        org = next((o for o in self.orgs if o.id == org_id), None) if org_id else None
+        org = self.org_by_id.get(org_id) if org_id else None
         priority = _pick(rng, _PRIORITIES)
         if (
             org
