@@ -11,8 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
+from pipelines.sandbox.company import build_company
 from pipelines.sandbox.company.model import ENTITIES, Company, Versioned
 from pipelines.sandbox.server import Sandbox, SandboxOptions, SandboxServer
 
@@ -244,6 +246,12 @@ def minimum_requests(company: Company, at: datetime, page_size: int) -> int:
         total += pages(top_level + replies)
         total += sum(pages(count + 1) for count in threads.values())
     return total
+
+
+@cache
+def generated_company() -> Company:
+    """The generator's workspace the Slack tests share (they only move sandbox clocks)."""
+    return build_company(seed=1, scale=0.05)
 
 
 @contextmanager

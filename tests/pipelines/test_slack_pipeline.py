@@ -15,7 +15,6 @@ import pytest
 from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines.common.errors import CredentialsError, SourceError
-from pipelines.sandbox.company import build_company
 from pipelines.sandbox.company.model import Company, Versioned
 from pipelines.sandbox.server import SandboxServer
 from pipelines.slack import slack_source
@@ -23,6 +22,7 @@ from tests.loading import FAST_RETRY_ENV, raw_snapshot, snapshot_differences
 from tests.slack_fixtures import (
     NOW,
     expected_messages,
+    generated_company,
     minimum_requests,
     running_sandbox,
     thread_of,
@@ -285,7 +285,7 @@ def test_a_rejected_token_ends_with_credentials_error(server, tmp_path, monkeypa
 def test_generated_company_loads_exactly_and_catches_up_a_week_later(tmp_path, monkeypatch):
     """The generator's workspace (seed 1, scale 0.05) at the default page size: the full load
     uses the minimum requests, and a week later the tables equal the sandbox again."""
-    company = build_company(seed=1, scale=0.05)
+    company = generated_company()
     loader = Loader(tmp_path, monkeypatch, page_size=200)
     with running_sandbox(company) as server:
         requests, _ = loader.run(server)

@@ -20,7 +20,14 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from pipelines.sandbox.server import SandboxServer
-from tests.slack_fixtures import NOW, TOKEN, expected_messages, running_sandbox, tiny_company
+from tests.slack_fixtures import (
+    NOW,
+    TOKEN,
+    expected_messages,
+    generated_company,
+    running_sandbox,
+    tiny_company,
+)
 
 SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "specs" / "slack"
 SPEC_FILE = SPEC / "slack_web_openapi_v2.json"
@@ -142,6 +149,24 @@ def test_slack_sdk_pages_every_method_and_payloads_match_the_spec(client, compan
         link = client.chat_getPermalink(channel=channel["id"], message_ts=message["ts"])
         assert_valid("chat.getPermalink", link.data)
     assert served == set(expected_messages(company, NOW))
+
+
+def test_generated_workspace_payloads_match_the_spec():
+    """The generator's workspace (seed 1, scale 0.05): every list and history page, and the
+    first threads of each channel, are valid against the relaxed spec."""
+    company = generated_company()
+    with running_sandbox(company) as server:
+        client = WebClient(token=TOKEN, base_url=f"{server.url}/slack/api/")
+        for page in client.users_list(limit=200):
+            assert_valid("users.list", page.data)
+        for channel in member_channels(client):
+            threads = []
+            for page in client.conversations_history(channel=channel["id"], limit=200):
+                assert_valid("conversations.history", page.data)
+                threads += [m["ts"] for m in page["messages"] if m.get("reply_count")]
+            for thread_ts in threads[:5]:
+                for page in client.conversations_replies(channel=channel["id"], ts=thread_ts):
+                    assert_valid("conversations.replies", page.data)
 
 
 @pytest.mark.parametrize(
