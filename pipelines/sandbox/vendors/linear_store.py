@@ -85,48 +85,43 @@ def parse_date_or_duration(value: str, now: datetime) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-_DATE_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
+_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
+    "neq": operator.ne,
     "gt": operator.gt,
     "gte": operator.ge,
     "lt": operator.lt,
     "lte": operator.le,
+    "in": lambda value, operand: value in operand,
+    "nin": lambda value, operand: value not in operand,
 }
 
-
-def _date_matches(value: datetime | None, comparator: dict[str, Any], now: datetime) -> bool:
-    if value is None:
-        return False
-    for op, operand in comparator.items():
-        if operand is None:
-            continue
-        if op in ("in", "nin"):
-            found = value in {parse_date_or_duration(v, now) for v in operand}
-            if found != (op == "in"):
-                return False
-        elif not _DATE_OPERATORS[op](value, parse_date_or_duration(operand, now)):
-            return False
-    return True
+# (payload field, comparison, operand), all of which a record must satisfy.
+Condition = tuple[str, Callable[[Any, Any], bool], Any]
 
 
-def _id_matches(value: str, comparator: dict[str, Any]) -> bool:
-    checks = {
-        "eq": lambda operand: value == operand,
-        "neq": lambda operand: value != operand,
-        "in": lambda operand: value in operand,
-        "nin": lambda operand: value not in operand,
-    }
-    return all(checks[op](operand) for op, operand in comparator.items() if operand is not None)
+def compile_filter(filter_: dict[str, Any] | None, now: datetime) -> list[Condition]:
+    """Parse a filter's comparators once per request (`DateComparator`s, `IDComparator`s)."""
+    conditions = []
+    for field, comparator in (filter_ or {}).items():
+        for op, operand in (comparator or {}).items():
+            if operand is None:
+                continue
+            if field != "id":
+                operand = (
+                    {parse_date_or_duration(v, now) for v in operand}
+                    if op in ("in", "nin")
+                    else parse_date_or_duration(operand, now)
+                )
+            conditions.append((field, _OPERATORS[op], operand))
+    return conditions
 
 
-def _matches(payload: Payload, filter_: dict[str, Any], now: datetime) -> bool:
-    for field, comparator in filter_.items():
-        if comparator is None:
-            continue
-        if field == "id":
-            if not _id_matches(payload["id"], comparator):
-                return False
-        elif not _date_matches(payload.get(field), comparator, now):
+def _matches(payload: Payload, conditions: list[Condition]) -> bool:
+    # A null never matches a comparison, as in Linear's filters.
+    for field, compare, operand in conditions:
+        value = payload.get(field)
+        if value is None or not compare(value, operand):
             return False
     return True
 
@@ -143,11 +138,11 @@ def paginate(
     """One page of a Relay connection: filter, hide archived, order, then slice at the cursor."""
     order = args.get("orderBy") or "createdAt"
     include_archived = bool(args.get("includeArchived"))
-    filter_ = args.get("filter") or {}
+    conditions = compile_filter(args.get("filter"), now)
     kept = [
         p
         for p in items
-        if (include_archived or not is_archived(p)) and predicate(p) and _matches(p, filter_, now)
+        if (include_archived or not is_archived(p)) and predicate(p) and _matches(p, conditions)
     ]
     kept.sort(key=lambda p: (p[order], p["id"]))
     keys = [(p[order], p["id"]) for p in kept]
@@ -190,59 +185,51 @@ def at_wire_precision(payload: Payload) -> Payload:
     }
 
 
+@dataclass(frozen=True)
+class _Snapshot:
+    now: datetime
+    payloads: list[Payload]
+    by_id: dict[str, Payload]
+
+
 class LinearStore:
-    """Indexes over the company's Linear tables, built once, and snapshots at a clock time."""
+    """The company's Linear tables as served at a clock time, with indexes built once."""
 
     def __init__(self, company: Company) -> None:
         self._tables = company.tables["linear"]
         self._lock = threading.Lock()
-        self._by_id: dict[str, dict[str, Versioned]] = {}
         self._children: dict[str, dict[str, list[Versioned]]] = {}
-        # entity -> (clock, visible payloads): recomputed only when the clock has moved.
-        self._snapshots: dict[str, tuple[datetime, list[Payload]]] = {}
+        # Per entity, what is visible at one clock time: rebuilt only when the clock has moved.
+        self._snapshots: dict[str, _Snapshot] = {}
 
-    def visible(self, entity: str, now: datetime) -> list[Payload]:
+    def _snapshot(self, entity: str, now: datetime) -> _Snapshot:
         with self._lock:
             cached = self._snapshots.get(entity)
-            if cached is not None and cached[0] == now:
-                return cached[1]
-        payloads = [
-            at_wire_precision(s)
-            for r in self._tables.get(entity, [])
-            if (s := r.state_at(now)) is not None
-        ]
+        if cached is not None and cached.now == now:
+            return cached
+        states = (record.state_at(now) for record in self._tables.get(entity, []))
+        payloads = [at_wire_precision(state) for state in states if state is not None]
+        snapshot = _Snapshot(now, payloads, {payload["id"]: payload for payload in payloads})
         with self._lock:
-            self._snapshots[entity] = (now, payloads)
-        return payloads
+            self._snapshots[entity] = snapshot
+        return snapshot
+
+    def visible(self, entity: str, now: datetime) -> list[Payload]:
+        return self._snapshot(entity, now).payloads
 
     def get(self, entity: str, key: str | None, now: datetime) -> Payload | None:
-        if key is None:
-            return None
-        record = self._index(entity).get(key)
-        state = record.state_at(now) if record is not None else None
-        return at_wire_precision(state) if state is not None else None
+        return None if key is None else self._snapshot(entity, now).by_id.get(key)
 
     def children(self, relation: str, parent_id: str, now: datetime) -> list[Payload]:
         entity, foreign_key = CHILD_INDEXES[relation]
         with self._lock:
             index = self._children.get(relation)
         if index is None:
+            # Children never change parent (an entry's issue is fixed), so the index is static.
             index = {}
             for record in self._tables.get(entity, []):
                 index.setdefault(record.payload[foreign_key], []).append(record)
             with self._lock:
                 self._children[relation] = index
-        return [
-            at_wire_precision(s)
-            for r in index.get(parent_id, [])
-            if (s := r.state_at(now)) is not None
-        ]
-
-    def _index(self, entity: str) -> dict[str, Versioned]:
-        with self._lock:
-            index = self._by_id.get(entity)
-        if index is None:
-            index = {record.key: record for record in self._tables.get(entity, [])}
-            with self._lock:
-                self._by_id[entity] = index
-        return index
+        states = (record.state_at(now) for record in index.get(parent_id, []))
+        return [at_wire_precision(state) for state in states if state is not None]
