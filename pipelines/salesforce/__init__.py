@@ -16,7 +16,9 @@ such a row stays as it was.
 
 Timestamps keep Salesforce's wire form (`2026-01-31T12:34:56.000+0000`) in the cursor; every
 selected field has a typed column in the raw tables (timestamps, dates, booleans, numbers), even
-when no row has a value yet. Records without an Id go to the `quarantine` table.
+when no row has a value yet. A custom field the org lacks is left out of the query with a
+warning (its column stays empty) instead of failing the load. Records without an Id go to the
+`quarantine` table.
 Config `[sources.salesforce]`: `login_url`, `api_version`, `page_size` (batchSize, 200..2000),
 `start_date`; secrets: `client_id`, `client_secret` (a connected app with the `api` scope),
 `username`, `password` (with the security token appended if the org requires one).
@@ -24,6 +26,7 @@ Config `[sources.salesforce]`: `login_url`, `api_version`, `page_size` (batchSiz
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,9 +35,11 @@ from dlt.common.schema.typing import TTableSchemaColumns
 from dlt.sources import DltResource
 
 from pipelines.common.quarantine import quarantine_malformed
-from pipelines.salesforce.client import SalesforceClient
+from pipelines.salesforce.client import QueryError, SalesforceClient
 from pipelines.salesforce.queries import changed_since, parse_datetime, wire_datetime
 from pipelines.salesforce.settings import CURSOR_FIELD, FIELD_TYPES, OBJECTS, PRIMARY_KEY
+
+log = logging.getLogger("pipelines.salesforce")
 
 
 def _columns(fields: tuple[str, ...]) -> TTableSchemaColumns:
@@ -47,6 +52,35 @@ def _columns(fields: tuple[str, ...]) -> TTableSchemaColumns:
     return columns
 
 
+def _changed_pages(
+    client: SalesforceClient, sobject: str, fields: tuple[str, ...], since: str
+) -> Iterator[list[dict[str, Any]]]:
+    """Pages of rows changed since `since`; fields the org lacks are left out, with a warning.
+
+    Custom fields (Segment__c, Contract_*_Date__c) may not exist in every org: rather than
+    failing the load, Salesforce's INVALID_FIELD triggers one describe call, and the query is
+    sent again with the fields the object has. Their columns stay, empty.
+    """
+    try:
+        yield from client.query_all(changed_since(sobject, fields, since))
+        return
+    except QueryError as error:
+        if error.error_code != "INVALID_FIELD":
+            raise
+        available = client.field_names(sobject)
+        missing = [field for field in fields if field not in available]
+        if not missing or PRIMARY_KEY in missing or CURSOR_FIELD in missing:
+            raise
+    log.warning(
+        "Salesforce %s has no field %s: loading it without %s",
+        sobject,
+        ", ".join(missing),
+        "them" if len(missing) > 1 else "it",
+    )
+    kept = tuple(field for field in fields if field not in missing)
+    yield from client.query_all(changed_since(sobject, kept, since))
+
+
 def _object_resource(
     client: SalesforceClient, table: str, sobject: str, fields: tuple[str, ...], start: str
 ) -> DltResource:
@@ -56,7 +90,7 @@ def _object_resource(
         ),
     ) -> Iterator[Any]:
         # start_value is fixed for the run; last_value moves as pages are yielded.
-        for page in client.query_all(changed_since(sobject, fields, updated.start_value)):
+        for page in _changed_pages(client, sobject, fields, updated.start_value):
             good, quarantined = [], []
             for item in quarantine_malformed(page, "salesforce", table, (PRIMARY_KEY,)):
                 (good if isinstance(item, dict) else quarantined).append(item)

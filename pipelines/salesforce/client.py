@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import requests
@@ -41,15 +42,27 @@ OAUTH_CREDENTIAL_ERRORS = {
 }
 
 
-def _error_code(response: requests.Response) -> str | None:
-    """The errorCode of Salesforce's error array `[{"message", "errorCode"}]`, if any."""
+class QueryError(SourceError):
+    """Salesforce refused a request it understood (400 with an errorCode: INVALID_FIELD, ...)."""
+
+    def __init__(self, error_code: str, message: str) -> None:
+        super().__init__(f"{SOURCE} refused the request ({error_code}): {message}")
+        self.error_code = error_code
+
+
+def _error(response: requests.Response) -> dict[str, Any]:
+    """The first entry of Salesforce's error array `[{"message", "errorCode"}]`, if any."""
     try:
         body = response.json()
     except ValueError:
-        return None
+        return {}
     if isinstance(body, list) and body and isinstance(body[0], dict):
-        return body[0].get("errorCode")
-    return None
+        return body[0]
+    return {}
+
+
+def _error_code(response: requests.Response) -> str | None:
+    return _error(response).get("errorCode")
 
 
 def request_limit_exceeded(
@@ -173,32 +186,52 @@ class SalesforceClient:
         if _retryable(response):
             # An HTTPError carrying the response lets the retry policy see it and try again.
             response.raise_for_status()
+        error = _error(response)
+        if response.status_code == 400 and error.get("errorCode"):
+            message = " ".join(str(error.get("message", "")).split())
+            raise QueryError(error["errorCode"], message)
         check_response(response, SOURCE, SECRETS_HINT)
         return None
 
     # -- queries -------------------------------------------------------------------------------
-    def query_all(self, soql: str) -> Iterator[list[dict[str, Any]]]:
-        """Pages of `queryAll` records (soft-deleted rows included), `attributes` dropped."""
-        rest = RESTClient(
+    def _rest(self) -> RESTClient:
+        return RESTClient(
             base_url=f"{self.instance_url}/services/data/v{self.api_version}",
             headers={"Sforce-Query-Options": f"batchSize={self.page_size}"},
             auth=_BearerAuth(self),
             session=self.session,
             data_selector="records",
         )
-        pages = rest.paginate(
+
+    def query_all(self, soql: str) -> Iterator[list[dict[str, Any]]]:
+        """Pages of `queryAll` records (soft-deleted rows included), `attributes` dropped."""
+        pages = self._rest().paginate(
             "queryAll",
             params={"q": soql},
             paginator=NextRecordsUrlPaginator(self.instance_url),
             hooks={"response": [self._on_response]},
         )
-        try:
+        with _one_line_errors():
             for page in pages:
                 yield [_without_attributes(record) for record in page]
-        except requests.HTTPError as error:
-            # Retries are exhausted: say what failed in one line.
-            check_response(error.response, SOURCE, SECRETS_HINT)
-            raise
+
+    def field_names(self, sobject: str) -> set[str]:
+        """The fields the org has on `sobject` (its describe call)."""
+        with _one_line_errors():
+            response = self._rest().get(
+                f"sobjects/{sobject}/describe", hooks={"response": [self._on_response]}
+            )
+        return {field["name"] for field in response.json()["fields"]}
+
+
+@contextmanager
+def _one_line_errors() -> Iterator[None]:
+    """Once retries are exhausted, say what failed in one line instead of an HTTPError."""
+    try:
+        yield
+    except requests.HTTPError as error:
+        check_response(error.response, SOURCE, SECRETS_HINT)
+        raise
 
 
 def _without_attributes(record: Any) -> Any:

@@ -17,7 +17,7 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 
 from pipelines.common.errors import CredentialsError
 from pipelines.salesforce import salesforce_source
-from pipelines.sandbox.company.model import Company, Versioned
+from pipelines.sandbox.company.model import ENTITIES, Company, Entity, Versioned
 from tests.salesforce_fixtures import OBJECTS, sandbox_rows, serve, tiny_company
 
 FAST_RETRIES = {
@@ -240,3 +240,19 @@ def test_a_record_without_id_is_quarantined(tmp_path, monkeypatch, caplog):
         "salesforce accounts" in r.getMessage() and "missing primary key Id" in r.getMessage()
         for r in caplog.records
     )
+
+
+def test_a_custom_field_the_org_lacks_is_left_out(tmp_path, monkeypatch, caplog):
+    """An org without Segment__c: Account loads without it (one describe call), with a warning."""
+    accounts = ENTITIES["salesforce"]["Account"]
+    without = Entity(accounts.key, tuple(f for f in accounts.fields if f != "Segment__c"))
+    monkeypatch.setitem(ENTITIES["salesforce"], "Account", without)
+    with serve(tiny_company(accounts=30)) as server:
+        with caplog.at_level(logging.WARNING, logger="pipelines.salesforce"):
+            pipeline = load(server, tmp_path, monkeypatch)
+        assert_raw_equals_sandbox(pipeline, server.sandbox)
+    assert any("Account has no field Segment__c" in r.getMessage() for r in caplog.records)
+    assert {r["segment__c"] for r in table(pipeline, "accounts", "segment__c")} == {None}
+    assert None not in {
+        r["billing_country"] for r in table(pipeline, "accounts", "billing_country")
+    }

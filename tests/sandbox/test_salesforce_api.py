@@ -431,6 +431,20 @@ def test_unknown_api_version_is_not_found(client):
     assert error_code(response) == "NOT_FOUND"
 
 
+def test_describe_lists_the_fields_the_queries_accept(client):
+    body = client.get(f"{V}/sobjects/opportunity/describe").json()
+    assert body["name"] == "Opportunity"
+    types = {field["name"]: field["type"] for field in body["fields"]}
+    assert types["Id"] == "id"
+    assert types["CloseDate"] == "date" and types["SystemModstamp"] == "datetime"
+    assert types["IsWon"] == "boolean" and types["Amount"] == "double"
+    fields = ", ".join(types)
+    assert client.records(f"SELECT {fields} FROM Opportunity LIMIT 1")
+    missing = client.get(f"{V}/sobjects/Lead/describe")
+    assert missing.status_code == 404
+    assert error_code(missing) == "NOT_FOUND"
+
+
 def test_versions_and_bulk_fallback(client):
     versions = client.http.get(f"{client.url}/salesforce/services/data/").json()
     assert {"label", "url", "version"} <= set(versions[0])

@@ -10,6 +10,7 @@ Endpoints (paths relative to the instance, which is `<sandbox url>/salesforce`):
 - `GET /services/data/vNN.0/query?q=<SOQL>` and `/queryAll?q=` (queryAll also returns rows with
   `IsDeleted = true`, query hides them); `GET .../query/<locator>` for the next page.
   `Sforce-Query-Options: batchSize=N` is clamped to 200..2000 (default 2000).
+- `GET /services/data/vNN.0/sobjects/<Object>/describe`: the object's fields and their types.
 - `POST /services/async/NN.0/job`: Bulk API 1.0 is "not enabled", so clients fall back to REST.
 
 Data requests need `Authorization: Bearer <access_token>`. Sessions last two hours of sandbox
@@ -123,6 +124,19 @@ def render_fault(kind: str, retry_after: int) -> Response:
     )
 
 
+class NotFound(Exception):
+    """Salesforce's 404 NOT_FOUND."""
+
+
+_DESCRIBE_TYPES: dict[type | None, str] = {
+    datetime: "datetime",
+    date: "date",
+    bool: "boolean",
+    int: "int",
+    float: "double",
+}
+
+
 class Sessions:
     """Deterministic, self-verifying access tokens that expire on the sandbox clock."""
 
@@ -195,6 +209,28 @@ class Records:
             yield record.payload
             for _, change in record.changes:
                 yield change
+
+    def describe(self, sobject: str) -> dict[str, Any]:
+        """The describe call, reduced to what clients read: the object's fields and types."""
+        canonical = {name.lower(): name for name in self.entities}.get(sobject.lower())
+        if canonical is None:
+            raise NotFound()
+        key = self.entities[canonical].key
+        return {
+            "name": canonical,
+            "label": canonical,
+            "queryable": True,
+            "retrieveable": True,
+            "fields": [
+                {
+                    "name": field,
+                    "label": field,
+                    "type": "id" if field == key else _DESCRIBE_TYPES.get(field_type, "string"),
+                    "nillable": field != key,
+                }
+                for field, field_type in self.schema[canonical].items()
+            ],
+        }
 
     def visible(self, sobject: str, now: datetime) -> list[Payload]:
         """Rows visible at `now`, cached per clock value (pages of one sync share it)."""
@@ -391,6 +427,8 @@ def create_blueprint(sandbox: Sandbox) -> Blueprint:
             return json_response(action())
         except SoqlError as error:
             return errors(400, error.error_code, error.message)
+        except NotFound:
+            return errors(404, "NOT_FOUND", "The requested resource does not exist")
 
     def start(version: str, include_deleted: bool) -> Response:
         soql = request.args.get("q")
@@ -413,6 +451,11 @@ def create_blueprint(sandbox: Sandbox) -> Blueprint:
     @blueprint.get("/services/data/v<version>/queryAll/<locator>")
     def query_more(version: str, locator: str) -> Response:
         return run(version, lambda: queries.resume(locator, version))
+
+    @blueprint.get("/services/data/v<version>/sobjects/<sobject>/describe")
+    @blueprint.get("/services/data/v<version>/sobjects/<sobject>/describe/")
+    def describe(version: str, sobject: str) -> Response:
+        return run(version, lambda: queries.records.describe(sobject))
 
     @blueprint.post("/services/async/<version>/job")
     def bulk_job(version: str) -> Response:
