@@ -106,14 +106,19 @@ def assert_matches_sandbox(loader: Loader, company: Company, at: datetime) -> No
         assert rows[key][:2] == (expected[key]["text"], expected[key]["edited_ts"]), key
     assert {key for key, want in expected.items() if want["gone"]} <= set(rows)
     assert set(rows) - set(expected) <= {key for key, row in rows.items() if row[2]}
-    users = {
-        user_id: name for user_id, name in loader.query("select id, real_name from raw_slack.users")
+    users = loader.query("select id, real_name, deleted, updated from raw_slack.users")
+    assert {row[0]: row[1:] for row in users} == {
+        state["id"]: (state["real_name"], state["deleted"], epoch(state["updated"]))
+        for state in company.visible("slack", "users", at)
     }
-    assert users == {
-        state["id"]: state["real_name"] for state in company.visible("slack", "users", at)
+    channels = loader.query("select id, is_archived from raw_slack.channels")
+    assert dict(channels) == {
+        state["id"]: state["is_archived"] for state in company.visible("slack", "channels", at)
     }
-    channels = {row[0] for row in loader.query("select id from raw_slack.channels")}
-    assert channels == {state["id"] for state in company.visible("slack", "channels", at)}
+
+
+def epoch(value: datetime | int) -> int:
+    return int(value.timestamp()) if isinstance(value, datetime) else value
 
 
 def error_chain(error: BaseException | None) -> list[BaseException]:
