@@ -1,0 +1,176 @@
+"""End to end: sandbox -> dlt -> DuckDB -> dbt build, then every mart against ground truth.
+
+The expected values come from the company simulation's own events (`company/truth.py`), computed
+in Python independently of the SQL; the marts must reproduce them row by row.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from pipelines.sandbox.company import build_company
+from pipelines.sandbox.company.truth import (
+    account_truth,
+    issue_truth,
+    slack_request_truth,
+    ticket_truth,
+)
+from pipelines.sandbox.server import Sandbox, SandboxOptions, SandboxServer
+from tests.loading import AS_OF, load_from, run_dbt
+
+pytestmark = pytest.mark.slow
+
+SEED, SCALE = 11, 0.05
+AT = datetime.fromisoformat(AS_OF).replace(tzinfo=UTC)
+# Source timestamps have whole seconds; a minute figure is exact to 1/60, so allow rounding only.
+TOLERANCE_MINUTES = 1e-6
+
+
+@pytest.fixture(scope="module")
+def company():
+    return build_company(seed=SEED, scale=SCALE)
+
+
+@pytest.fixture(scope="module")
+def warehouse(company, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("e2e")
+    path = workdir / "warehouse.duckdb"
+    with SandboxServer(Sandbox(company, SandboxOptions(seed=SEED))) as server:
+        load_from(server, path)
+    build = run_dbt(path, "build", target_dir=workdir)
+    assert build.returncode == 0, build.stdout[-4000:]
+    return path
+
+
+def query(warehouse, sql: str) -> list[dict]:
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cursor = connection.execute(sql)
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
+def table_counts(warehouse) -> dict[str, int]:
+    """Exact row counts of every raw and mart table (dlt's own bookkeeping tables aside)."""
+    tables = query(
+        warehouse,
+        "select table_schema || '.' || table_name as name from information_schema.tables "
+        "where table_type = 'BASE TABLE' and table_name not like '\\_dlt%' escape '\\' "
+        "and (table_schema like 'raw\\_%' escape '\\' or table_schema = 'analytics')",
+    )
+    return {
+        t["name"]: query(warehouse, f"select count(*) as n from {t['name']}")[0]["n"]
+        for t in tables
+    }
+
+
+def same_number(expected: float | None, actual: float | None) -> bool:
+    if expected is None or actual is None:
+        return expected is None and actual is None
+    return math.isclose(float(expected), float(actual), abs_tol=TOLERANCE_MINUTES)
+
+
+def mismatches(truth_rows: dict, mart_rows: dict, columns: list[str]) -> list[str]:
+    """Per key and column, where the mart disagrees with the truth (first 10 shown)."""
+    problems = [f"keys only in truth: {sorted(set(truth_rows) - set(mart_rows))[:5]}"] * bool(
+        set(truth_rows) - set(mart_rows)
+    )
+    problems += [f"keys only in mart: {sorted(set(mart_rows) - set(truth_rows))[:5]}"] * bool(
+        set(mart_rows) - set(truth_rows)
+    )
+    for key in sorted(set(truth_rows) & set(mart_rows)):
+        for column in columns:
+            want, got = truth_rows[key][column], mart_rows[key][column]
+            equal = want == got if isinstance(want, bool | str) else same_number(want, got)
+            if not equal:
+                problems.append(f"{key} {column}: truth {want!r}, mart {got!r}")
+    return problems[:10]
+
+
+def test_support_tickets_match_truth(company, warehouse):
+    columns = [
+        "first_reply_minutes",
+        "first_resolution_minutes",
+        "full_resolution_minutes",
+        "requester_wait_minutes",
+        "agent_wait_minutes",
+        "agent_work_minutes",
+        "on_hold_minutes",
+        "resolution_count",
+        "reopen_count",
+        "agent_reply_count",
+        "is_deleted",
+    ]
+    truth = {t.ticket_id: vars(t) for t in ticket_truth(company, AT)}
+    mart = {
+        row["ticket_id"]: row
+        for row in query(warehouse, "select * from analytics.fct_support_tickets")
+    }
+    assert len(truth) > 100
+    assert mismatches(truth, mart, columns) == []
+
+
+def test_linear_issues_match_truth(company, warehouse):
+    columns = ["triage_minutes", "lead_time_minutes", "cycle_time_minutes", "is_deleted"]
+    truth = {t.issue_id: vars(t) for t in issue_truth(company, AT)}
+    mart = {
+        row["issue_id"]: row
+        for row in query(warehouse, "select * from analytics.fct_linear_issues")
+    }
+    assert len(truth) > 20
+    assert mismatches(truth, mart, columns) == []
+
+
+def test_slack_requests_match_truth(company, warehouse):
+    columns = ["first_response_minutes", "is_tracked"]
+    truth = {
+        (t.channel, t.ts): vars(t) for t in slack_request_truth(company, AT) if not t.is_deleted
+    }
+    mart = {
+        (row["slack_channel_id"], row["slack_ts"]): row
+        for row in query(
+            warehouse,
+            "select * from analytics.fct_support_requests where channel = 'slack'",
+        )
+    }
+    assert len(truth) > 20
+    assert mismatches(truth, mart, columns) == []
+
+
+def test_account_arr_matches_truth(company, warehouse):
+    truth = {t.account_id: vars(t) for t in account_truth(company, AT)}
+    mart = {
+        row["account_id"]: row for row in query(warehouse, "select * from analytics.dim_accounts")
+    }
+    assert sum(t["arr"] for t in truth.values()) > 0
+    assert mismatches(truth, mart, ["arr", "segment", "is_deleted"]) == []
+
+
+def test_every_mart_has_rows(warehouse):
+    marts = query(
+        warehouse,
+        "select table_name from information_schema.tables "
+        "where table_schema = 'analytics' and table_type = 'BASE TABLE'",
+    )
+    assert {"fct_support_tickets", "fct_linear_issues", "dim_accounts"} <= {
+        m["table_name"] for m in marts
+    }
+    for mart in marts:
+        count = query(warehouse, f"select count(*) as n from analytics.{mart['table_name']}")
+        assert count[0]["n"] > 0, mart
+
+
+def test_second_load_and_build_leave_the_same_rows(company, warehouse, tmp_path):
+    """The demo run twice: the second load finds nothing new and the marts do not move."""
+    before = table_counts(warehouse)
+    with SandboxServer(Sandbox(company, SandboxOptions(seed=SEED))) as server:
+        load_from(server, warehouse)
+    build = run_dbt(warehouse, "build", target_dir=tmp_path)
+    assert build.returncode == 0, build.stdout[-4000:]
+    assert table_counts(warehouse) == before

@@ -1,0 +1,61 @@
+"""A load killed with SIGKILL at any point, then run again, ends identical to a clean load.
+
+dlt commits its state (incremental cursors) in the same transaction as the data, and an
+interrupted run's extracted-but-unloaded packages are finished by the next run, so re-running
+after a crash neither loses nor duplicates rows.
+"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from tests.loading import REPO_ROOT, raw_snapshot, snapshot_differences
+
+SEED, SCALE = 5, "0.03"
+
+
+def load_command(warehouse) -> list[str]:
+    return [
+        sys.executable, "-m", "pipelines", "load", "--sandbox",
+        "--seed", str(SEED), "--scale", SCALE, "--warehouse", str(warehouse),
+    ]  # fmt: skip
+
+
+def clean_load(warehouse) -> float:
+    started = time.perf_counter()
+    subprocess.run(load_command(warehouse), cwd=REPO_ROOT, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory):
+    warehouse = tmp_path_factory.mktemp("clean") / "clean.duckdb"
+    duration = clean_load(warehouse)
+    return raw_snapshot(warehouse), duration
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_at", [0.3, 0.55, 0.8, 0.95])
+def test_sigkill_then_rerun_equals_clean_load(kill_at, reference, tmp_path):
+    expected, duration = reference
+    warehouse = tmp_path / "crashed.duckdb"
+    process = subprocess.Popen(
+        load_command(warehouse), cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        process.wait(timeout=duration * kill_at)
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    else:
+        pytest.fail(f"the load finished before {kill_at:.0%} of a clean load's time")
+    assert process.returncode == -signal.SIGKILL
+
+    rerun = subprocess.run(load_command(warehouse), cwd=REPO_ROOT, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert snapshot_differences(expected, raw_snapshot(warehouse)) == []
