@@ -1,7 +1,9 @@
 """A small GraphQL client for Linear on the shared retrying session.
 
 - Retries: the shared policy (429, 5xx, drops, timeouts, `Retry-After`) plus Linear's own rate
-  limit answer, HTTP 400 (or 200) with `extensions.code = RATELIMITED`.
+  limit answer, HTTP 400 (or 200) with `extensions.code = RATELIMITED`, and a 200 whose body is
+  not JSON. A page still unreadable after the last attempt fails the load naming the URL; the
+  incremental cursor is not advanced, so the next run asks again.
 - GraphQL errors are checked on every answer, also with HTTP 200 (dlt would not notice them).
   Authentication errors end as `CredentialsError` naming the secret to check.
 - Complexity: a query costing more than Linear's per-query maximum is rejected with the cost in
@@ -50,17 +52,23 @@ def _code(error: dict[str, Any]) -> str:
     return str((error.get("extensions") or {}).get("code", ""))
 
 
-def is_rate_limited(response: requests.Response | None, _error: BaseException | None) -> bool:
-    """Linear answers a rate limit with HTTP 400 and `RATELIMITED` (a plain 429 also retries)."""
+def should_retry(response: requests.Response | None, _error: BaseException | None) -> bool:
+    """Linear's rate limit (HTTP 400 or 200 with `RATELIMITED`; a plain 429 retries anyway),
+    and a 200 whose body is not JSON (a page cut short), which a second try fixes."""
     if response is None or response.status_code not in (200, 400):
         return False
-    return any(_code(error) == "RATELIMITED" for error in _errors(response))
+    try:
+        body = response.json()
+    except ValueError:
+        return response.status_code == 200
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return any(isinstance(e, dict) and _code(e) == "RATELIMITED" for e in errors or [])
 
 
 class LinearClient:
     def __init__(self, base_url: str, api_key: str) -> None:
         self.base_url = base_url
-        self.session = make_session([is_rate_limited])
+        self.session = make_session([should_retry])
         # Personal API keys go without `Bearer` (Linear reads `Bearer` as an OAuth token).
         self.session.headers["Authorization"] = api_key
         # Page size each query settled on (smaller than asked when Linear found it too complex).
