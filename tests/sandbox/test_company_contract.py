@@ -198,3 +198,28 @@ def test_dates_are_dates_not_datetimes(small_company):
         for field in ("CloseDate", "Contract_Start_Date__c", "Contract_End_Date__c"):
             value = record.payload[field]
             assert isinstance(value, date) and not isinstance(value, datetime)
+
+
+def test_linear_zendesk_and_salesforce_times_are_whole_seconds(small_company):
+    # Their APIs render seconds (Zendesk, Salesforce) or milliseconds (Linear); finer instants
+    # would make the warehouse disagree with the ground truth.
+    def check(value, where):
+        if isinstance(value, datetime):
+            assert value.microsecond == 0, where
+        elif isinstance(value, dict):
+            for inner in value.values():
+                check(inner, where)
+        elif isinstance(value, list):
+            for inner in value:
+                check(inner, where)
+
+    for vendor in ("linear", "zendesk", "salesforce"):
+        for entity, records in small_company.tables[vendor].items():
+            for record in records:
+                where = f"{vendor}.{entity} {record.key}"
+                assert record.created_at.microsecond == 0, where
+                assert record.removed_at is None or record.removed_at.microsecond == 0, where
+                check(record.payload, where)
+                for at, change in record.changes:
+                    assert at.microsecond == 0, where
+                    check(change, where)

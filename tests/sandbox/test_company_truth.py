@@ -229,3 +229,20 @@ def test_centralization_rises_over_the_year(medium_company):
     first, last = weeks[:13], weeks[-13:]
     assert sum(first) / len(first) < 0.45
     assert sum(last) / len(last) > 0.65
+
+
+def test_sla_breaches_match_zendesk_breach_events(small_company):
+    c = small_company
+    breached = {
+        e["ticket_id"]
+        for e in _state(c, "zendesk", "ticket_metric_events").values()
+        if e["type"] == "breach" and e["metric"] == "reply_time"
+    }
+    truths = [t for t in ticket_truth(c) if not t.is_deleted]
+    assert any(t.is_first_reply_sla_breached for t in truths)
+    assert any(t.is_first_reply_sla_breached is False for t in truths)
+    for truth in truths:
+        if truth.first_reply_sla_target_minutes is None:
+            assert truth.is_first_reply_sla_breached is None and truth.ticket_id not in breached
+        else:
+            assert truth.is_first_reply_sla_breached == (truth.ticket_id in breached), truth

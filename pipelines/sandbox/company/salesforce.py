@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from pipelines.sandbox.company import ids
-from pipelines.sandbox.company.clock import HORIZON, START
+from pipelines.sandbox.company.clock import HORIZON, START, whole_seconds
 from pipelines.sandbox.company.model import Versioned
 from pipelines.sandbox.company.names import (
     COMPANY_KINDS,
@@ -183,7 +183,7 @@ class _Builder:
             )
             if rng.random() < 0.01:
                 contact.deleted_at = min(
-                    HORIZON, contact.created_at + timedelta(days=rng.uniform(5, 200))
+                    HORIZON, whole_seconds(contact.created_at + timedelta(days=rng.uniform(5, 200)))
                 )
             account.contacts.append(contact)
 
@@ -360,7 +360,10 @@ def _dirty_accounts(b: _Builder, accounts: list[Account]) -> dict[str, object]:
     for prospect in rng.sample(prospects, max(1, len(prospects) // 200)):
         if prospect.parent_id is None and all(prospect.id != s["lookalike"] for s in shared_domain):
             prospect.deleted_at = min(
-                HORIZON, max(prospect.created_at, START) + timedelta(days=rng.uniform(10, 390))
+                HORIZON,
+                whole_seconds(
+                    max(prospect.created_at, START) + timedelta(days=rng.uniform(10, 390))
+                ),
             )
             deleted.append(prospect.id)
     return {"shared_domain_accounts": shared_domain, "deleted_accounts": deleted}

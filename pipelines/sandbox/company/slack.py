@@ -15,7 +15,7 @@ from itertools import accumulate
 from zoneinfo import ZoneInfo
 
 from pipelines.sandbox.company import ids
-from pipelines.sandbox.company.clock import HORIZON, NOW, START, ArrivalProcess
+from pipelines.sandbox.company.clock import HORIZON, NOW, START, ArrivalProcess, whole_seconds
 from pipelines.sandbox.company.model import Payload, Versioned
 from pipelines.sandbox.company.names import (
     CHAT_LINES,
@@ -146,7 +146,8 @@ def plan_requests(seed: int, scale: float, people: People, arrivals: ArrivalProc
                 responses.append((reply_at, author, text))
         tracked_at = None
         if rng.random() < tracked_share(at):
-            tracked_at = at + timedelta(minutes=max(2.0, rng.lognormvariate(3.5, 1.2)))
+            delay = timedelta(minutes=max(2.0, rng.lognormvariate(3.5, 1.2)))
+            tracked_at = whole_seconds(at + delay)  # Linear's createdAt: whole seconds
         requests.append(
             SlackRequest(
                 channel=channel,

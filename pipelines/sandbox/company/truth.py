@@ -84,7 +84,7 @@ class TicketTruth:
     is_escalated: bool
     escalated_at: datetime | None
     # The policy of the ticket's priority at `at`. Breach: the business minutes until the first
-    # reply (else until the first resolution, else until `at`) exceed the target.
+    # reply or the first resolution, whichever comes first (else until `at`), exceed the target.
     first_reply_sla_target_minutes: int | None
     is_first_reply_sla_breached: bool | None
 
@@ -139,7 +139,8 @@ def _ticket(t: TicketSim, at: datetime, schedule: Schedule, agents: set[int]) ->
     target = SLA_TARGETS.get(priority) if priority else None
     breached = None
     if target is not None:
-        clock_stop = reply_at or (solves[0] if solves else at)
+        # The clock stops at the first reply, or at the first resolution if that came first.
+        clock_stop = min([x for x in (reply_at, solves[0] if solves else None) if x] or [at])
         breached = schedule.business_minutes(t.created_at, clock_stop) > target
     escalated_at = None
     if t.problem:

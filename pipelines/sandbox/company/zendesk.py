@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from pipelines.sandbox.company import ids
 from pipelines.sandbox.company.business_hours import Schedule, weekly_intervals
-from pipelines.sandbox.company.clock import HORIZON, NOW, START
+from pipelines.sandbox.company.clock import HORIZON, NOW, START, whole_seconds
 from pipelines.sandbox.company.model import Versioned
 from pipelines.sandbox.company.names import (
     COMPANY_KINDS,
@@ -296,7 +296,8 @@ def _users(
             }
             changes = []
             if rng.random() < 0.004:  # spam accounts get suspended
-                changes.append((created + timedelta(days=rng.uniform(1, 90)), {"suspended": True}))
+                suspended = whole_seconds(created + timedelta(days=rng.uniform(1, 90)))
+                changes.append((suspended, {"suspended": True}))
             records.append(build(user_id, created, payload, changes, zendesk_stamp))
             org.users.append(user_id)
             end_users.append((user_id, org.id, created))

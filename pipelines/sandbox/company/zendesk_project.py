@@ -362,30 +362,31 @@ def _metric_events(
         payload.update(extra)
         return at, payload
 
+    def apply_sla(at: datetime, priority: str) -> tuple[datetime, Payload]:
+        policy = {
+            "id": directory.sla_policies[priority],
+            "title": f"{priority.title()} priority",
+            "description": None,
+        }
+        sla = {"target": SLA_TARGETS[priority], "business_hours": True, "policy": policy}
+        return event(at, "reply_time", "apply_sla", sla=sla)
+
     created = t.created_at
     status = None
     active: dict[str, bool] = {}
-    replied_at: datetime | None = None
+    # The first-reply clock stops at the first reply, or when the ticket is solved without one.
+    fulfilled_at: datetime | None = None
     priority = t.steps[0].fields.get("priority")
     for index, step in enumerate(t.steps):
         if index == 0:
             yield event(created, "reply_time", "activate")
             if priority in SLA_TARGETS:
-                policy_id = directory.sla_policies[priority]
-                yield event(
-                    created,
-                    "reply_time",
-                    "apply_sla",
-                    sla={
-                        "target": SLA_TARGETS[priority],
-                        "business_hours": True,
-                        "policy": {
-                            "id": policy_id,
-                            "title": f"{priority.title()} priority",
-                            "description": None,
-                        },
-                    },
-                )
+                yield apply_sla(created, priority)
+        elif "priority" in step.fields and fulfilled_at is None:
+            # A new priority re-applies the SLA policy that matches it, from creation.
+            priority = step.fields["priority"]
+            if priority in SLA_TARGETS:
+                yield apply_sla(step.at, priority)
         if step.status and step.status != status:
             status = step.status
             for metric, statuses in _ACTIVE.items():
@@ -400,15 +401,16 @@ def _metric_events(
                 elif not now_active and active.get(metric):
                     yield event(step.at, metric, "pause")
                     active[metric] = False
-        if replied_at is None and is_reply(t, index, step, agent_ids):
-            replied_at = step.at
+        replied = is_reply(t, index, step, agent_ids)
+        if fulfilled_at is None and (replied or step.status in ("solved", "closed")):
+            fulfilled_at = step.at
             yield event(step.at, "reply_time", "fulfill")
-            yield event(
-                step.at, "reply_time", "update_status", status=_duration(schedule, created, step.at)
-            )
+            if replied:
+                measured = _duration(schedule, created, step.at)
+                yield event(step.at, "reply_time", "update_status", status=measured)
     if priority in SLA_TARGETS and t.deleted_at is None:
         breach_at = schedule.add_business_minutes(created, SLA_TARGETS[priority])
-        if breach_at <= HORIZON and (replied_at is None or replied_at > breach_at):
+        if breach_at <= HORIZON and (fulfilled_at is None or fulfilled_at > breach_at):
             yield event(breach_at, "reply_time", "breach", deleted=False)
 
 

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
-from pipelines.sandbox.company.clock import HORIZON, NOW, START, ArrivalProcess
+from pipelines.sandbox.company.clock import HORIZON, NOW, START, ArrivalProcess, whole_seconds
 from pipelines.sandbox.company.dirty import DST_INSTANTS
 from pipelines.sandbox.company.names import (
     AGENT_LINES,
@@ -150,13 +150,12 @@ class _Simulator:
 
     def business_delay(self, at: datetime, median_minutes: float) -> datetime:
         minutes = _lognormal(self.rng, median_minutes, 0.9)
-        return max(self.schedule.schedule.add_business_minutes(at, minutes), at) + timedelta(
-            seconds=self.rng.randrange(1, 60)
-        )
+        later = max(self.schedule.schedule.add_business_minutes(at, minutes), at)
+        return whole_seconds(later) + timedelta(seconds=self.rng.randrange(1, 60))
 
     def calendar_delay(self, at: datetime, median_hours: float, sigma: float = 1.0) -> datetime:
         hours = _lognormal(self.rng, median_hours, sigma)
-        return at + timedelta(seconds=max(60, int(hours * 3600)))
+        return whole_seconds(at) + timedelta(seconds=max(60, int(hours * 3600)))
 
     def simulate(self, ticket_id: int, created: datetime) -> TicketSim:
         rng = self.rng
@@ -242,7 +241,7 @@ class _Simulator:
         )
         roll = rng.random()
         if roll < 0.004:  # spam, deleted by an agent
-            t.deleted_at = t.created_at + timedelta(hours=rng.uniform(1, 30))
+            t.deleted_at = whole_seconds(t.created_at + timedelta(hours=rng.uniform(1, 30)))
             return None
         if roll < 0.014:  # duplicate of another ticket: merged and closed
             agent = self.agent(group, t.created_at)
@@ -375,7 +374,7 @@ class _Simulator:
             if score == "bad" and rng.random() < 0.1:  # changes their mind later
                 t.steps.append(
                     Step(
-                        rated_at + timedelta(days=rng.uniform(1, 5)),
+                        whole_seconds(rated_at + timedelta(days=rng.uniform(1, 5))),
                         t.requester_id,
                         "web",
                         None,
@@ -452,7 +451,7 @@ class _Simulator:
         resume = problem.fix_at or problem.canceled_at
         if resume is None:  # never fixed: some wait forever, others get a workaround
             return (
-                at + timedelta(days=rng.uniform(14, 60))
+                whole_seconds(at + timedelta(days=rng.uniform(14, 60)))
                 if rng.random() < 0.6
                 else HORIZON + timedelta(days=1)
             )
