@@ -7,6 +7,7 @@
     {{ dbt.dateadd('second', seconds, "cast('1970-01-01' as " ~ dbt.type_timestamp() ~ ")") }}
 {%- endmacro %}
 
+{#- Through exact decimal microseconds: a double cannot hold a Slack ts to the microsecond. -#}
 {% macro duckdb__epoch_to_timestamp(seconds) -%}
-    timezone('UTC', to_timestamp(cast({{ seconds }} as double)))
+    make_timestamp(cast(cast({{ seconds }} as decimal(38, 6)) * 1000000 as bigint))
 {%- endmacro %}

@@ -69,8 +69,8 @@ final as (
         accounts.number_of_employees,
         accounts.created_at,
         accounts.is_deleted,
-        -- no active contract is a real ARR of 0; a deleted account has no ARR to speak of
-        case when not accounts.is_deleted then coalesce(arr.arr, 0) end as arr,
+        -- no active contract is a real ARR of 0 (deleted opportunities never count)
+        coalesce(arr.arr, 0) as arr,
         coalesce(arr.active_contract_count, 0) as active_contract_count,
         coalesce(arr.arr, 0) > 0 and not accounts.is_deleted as is_paying_customer,
         organizations.zendesk_organization_id,

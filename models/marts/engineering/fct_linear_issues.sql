@@ -82,7 +82,9 @@ history_summary as (
         max(case when is_current then state_type end) as state_type_at_as_of,
         min(case when state_type = 'started' then valid_from end) as first_started_at,
         count(case when state_type = 'triage' then 1 end) > 0 as was_in_triage,
-        min(case when state_type = 'triage' then valid_to end) as first_left_triage_at
+        -- a triage interval that still holds at as_of has not been left
+        min(case when state_type = 'triage' and not is_current then valid_to end)
+            as first_left_triage_at
     from state_intervals
     group by issue_id
 
