@@ -11,9 +11,12 @@ from graphql import (
     GraphQLObjectType,
     GraphQLScalarType,
     build_schema,
+    graphql_sync,
 )
 
+from pipelines.linear.queries import all_queries
 from pipelines.sandbox.vendors.linear_schema import SCHEMA_PATH
+from tests.linear_fixtures import build_linear_company, lid, post, running_sandbox
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 OFFICIAL_SDL = SHARED / "specs" / "linear" / "schema.graphql"
@@ -58,3 +61,25 @@ def test_every_type_field_and_argument_exists_in_linears_schema(ours, official):
         assert not isinstance(ours_type, GraphQLScalarType) or theirs is not None
     assert not problems, problems
     assert checked > 100
+
+
+def test_sandbox_answers_conform_to_linears_schema(official):
+    """Each answer to the source's queries, executed again on Linear's official schema with the
+    answer as root value, comes back unchanged and without errors: every field the sandbox
+    sends has Linear's name, nullability and type (enum values, ids, floats, ...)."""
+    company = build_linear_company()
+    variables = {
+        "first": 50,
+        "since": "2020-01-01T00:00:00Z",
+        "nestedFirst": 50,
+        "ids": [lid("issue", n) for n in range(1, 7)],
+        "id": lid("issue", 2),
+    }
+    with running_sandbox(company) as server:
+        for query in all_queries():
+            response = post(server, query, variables)
+            assert response.status_code == 200, response.text
+            answer = response.json()["data"]
+            again = graphql_sync(official, query, root_value=answer, variable_values=variables)
+            assert again.errors is None, (query, again.errors)
+            assert again.data == answer
