@@ -441,6 +441,14 @@ def run_source(pipeline: dlt.Pipeline) -> None:
     pipeline.run(zendesk_source())
 
 
-def table_rows(pipeline: dlt.Pipeline, table: str, columns: str = "*") -> list[tuple[Any, ...]]:
+def query(pipeline: dlt.Pipeline, selects: dict[str, str]) -> dict[str, list[tuple[Any, ...]]]:
+    """`{table: columns}` -> each table's rows, on one connection (opening one costs ~0.2 s)."""
     with pipeline.sql_client() as client:
-        return client.execute_sql(f"select {columns} from {table}")
+        return {
+            table: list(client.execute_sql(f"select {columns} from {table}"))
+            for table, columns in selects.items()
+        }
+
+
+def table_rows(pipeline: dlt.Pipeline, table: str, columns: str = "*") -> list[tuple[Any, ...]]:
+    return query(pipeline, {table: columns})[table]

@@ -30,7 +30,7 @@ Records without an id go to the `quarantine` table and are named in a warning; t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -39,7 +39,7 @@ from dlt.extract.resource import DltResource
 
 from pipelines.zendesk.client import ZendeskClient
 from pipelines.zendesk.columns import CHILD_EVENT_COLUMNS, COLUMNS
-from pipelines.zendesk.helpers import mark_vanished, to_table, well_formed
+from pipelines.zendesk.helpers import mark_vanished, page_items, split_malformed
 
 RATINGS_CURSOR = dlt.sources.incremental[str]("updated_at")
 
@@ -69,16 +69,18 @@ def tickets(client: ZendeskClient, start_time: int) -> Iterator[Any]:
     for page in client.cursor_export(
         "incremental/tickets/cursor.json", "tickets", state, start_time, include="metric_sets"
     ):
-        yield from well_formed(page.records, "tickets")
-        metric_sets = well_formed(page.body.get("metric_sets") or [], "ticket_metrics")
-        yield from to_table(metric_sets, "ticket_metrics", COLUMNS["ticket_metrics"])
+        yield from page_items(page.records, "tickets")
+        metric_sets = page.body.get("metric_sets") or []
+        yield from page_items(
+            metric_sets, "ticket_metrics", "ticket_metrics", COLUMNS["ticket_metrics"]
+        )
 
 
 @dlt.resource(**_merged("users"))  # type: ignore[call-overload]
 def users(client: ZendeskClient, start_time: int) -> Iterator[Any]:
     state = dlt.current.resource_state()
     for page in client.cursor_export("incremental/users/cursor.json", "users", state, start_time):
-        yield from well_formed(page.records, "users")
+        yield from page_items(page.records, "users")
 
 
 @dlt.resource(**_merged("organizations"))  # type: ignore[call-overload]
@@ -87,7 +89,7 @@ def organizations(client: ZendeskClient, start_time: int) -> Iterator[Any]:
     for page in client.time_export(
         "incremental/organizations.json", "organizations", state, start_time
     ):
-        yield from well_formed(page.records, "organizations")
+        yield from page_items(page.records, "organizations")
 
 
 @dlt.resource(
@@ -104,7 +106,7 @@ def ticket_events(client: ZendeskClient, start_time: int) -> Iterator[Any]:
         start_time,
         include="comment_events",
     ):
-        yield from well_formed(page.records, "ticket_events")
+        yield from page_items(page.records, "ticket_events")
 
 
 @dlt.resource(**_merged("ticket_metric_events"))  # type: ignore[call-overload]
@@ -113,7 +115,7 @@ def ticket_metric_events(client: ZendeskClient, start_time: int) -> Iterator[Any
     for page in client.time_export(
         "incremental/ticket_metric_events.json", "ticket_metric_events", state, start_time
     ):
-        yield from well_formed(page.records, "ticket_metric_events")
+        yield from page_items(page.records, "ticket_metric_events")
 
 
 @dlt.resource(**_merged("satisfaction_ratings"))  # type: ignore[call-overload]
@@ -125,31 +127,34 @@ def satisfaction_ratings(
     # start_value is fixed for the run (last_value moves while pages are yielded).
     params = {"start_time": _epoch(updated_at.start_value)}
     for page in client.list_pages("satisfaction_ratings.json", "satisfaction_ratings", params):
-        yield from well_formed(page.records, "satisfaction_ratings")
+        yield from page_items(page.records, "satisfaction_ratings")
+
+
+def _complete_list(entity: str, records: Iterable[Any]) -> Iterator[Any]:
+    """A complete list as one batch: quarantine apart, vanished rows flagged."""
+    rows, quarantined = split_malformed(records, entity)
+    yield from quarantined
+    yield mark_vanished(rows, dlt.current.resource_state())
 
 
 @dlt.resource(**_merged("groups"))  # type: ignore[call-overload]
 def groups(client: ZendeskClient) -> Iterator[Any]:
-    records = (
-        record
-        for page in client.list_pages("groups.json", "groups")
-        for record in well_formed(page.records, "groups")
-    )
-    yield from mark_vanished(records, dlt.current.resource_state())
+    pages = client.list_pages("groups.json", "groups")
+    yield from _complete_list("groups", (record for page in pages for record in page.records))
 
 
 @dlt.resource(**_merged("sla_policies"))  # type: ignore[call-overload]
 def sla_policies(client: ZendeskClient) -> Iterator[Any]:
-    page = client.single("slas/policies.json", "sla_policies")
-    records = well_formed(page.records, "sla_policies")
-    yield from mark_vanished(records, dlt.current.resource_state())
+    yield from _complete_list(
+        "sla_policies", client.single("slas/policies.json", "sla_policies").records
+    )
 
 
 @dlt.resource(**_merged("schedules"))  # type: ignore[call-overload]
 def schedules(client: ZendeskClient) -> Iterator[Any]:
-    page = client.single("business_hours/schedules.json", "schedules")
-    records = well_formed(page.records, "schedules")
-    yield from mark_vanished(records, dlt.current.resource_state())
+    yield from _complete_list(
+        "schedules", client.single("business_hours/schedules.json", "schedules").records
+    )
 
 
 @dlt.resource(**_merged("holidays"))  # type: ignore[call-overload]
@@ -157,11 +162,12 @@ def holidays(client: ZendeskClient) -> Iterator[Any]:
     def listed() -> Iterator[Any]:
         for schedule in client.single("business_hours/schedules.json", "schedules").records:
             path = f"business_hours/schedules/{schedule['id']}/holidays.json"
-            page = client.single(path, "holidays")
-            rows = [{**holiday, "schedule_id": schedule["id"]} for holiday in page.records]
-            yield from well_formed(rows, "holidays")
+            for holiday in client.single(path, "holidays").records:
+                # The API nests holidays under their schedule; the row records which one.
+                is_row = isinstance(holiday, dict)
+                yield {**holiday, "schedule_id": schedule["id"]} if is_row else holiday
 
-    yield from mark_vanished(listed(), dlt.current.resource_state())
+    yield from _complete_list("holidays", listed())
 
 
 @dlt.source(name="zendesk")
