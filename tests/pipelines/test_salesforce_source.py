@@ -181,6 +181,20 @@ def test_transport_faults_do_not_change_the_result(tiny, tmp_path, monkeypatch):
         assert sorted(table(faulty, raw_table, columns), key=lambda r: r["id"]) == expected
 
 
+def test_every_fault_kind_in_a_row_is_survived(tmp_path, monkeypatch):
+    """Each kind hits one data request (403 REQUEST_LIMIT_EXCEEDED too, which Salesforce sends
+    without Retry-After), the retry succeeds, and the load still matches the sandbox."""
+    kinds = ["rate_limited", "server_error", "bad_gateway", "unavailable", "truncated", "slow"]
+    options = {"slow_seconds": 1.5, "retry_after_seconds": 0}
+    with serve(tiny_company(accounts=250), **options) as server:
+        draws = iter([None] + [draw for kind in kinds for draw in (kind, None)])
+        monkeypatch.setattr(server.sandbox.faults, "draw", lambda: next(draws, None))
+        retries = {**FAST_RETRIES, "RUNTIME__REQUEST_BACKOFF_FACTOR": "0.01"}
+        pipeline = load(server, tmp_path, monkeypatch, **retries)
+        assert server.sandbox.fault_counts == dict.fromkeys(kinds, 1)
+        assert_raw_equals_sandbox(pipeline, server.sandbox)
+
+
 def test_churn_and_expiring_sessions(tiny, tmp_path, monkeypatch, caplog):
     """Records change while a load pages through them, and every session expires mid-load.
 
