@@ -6,19 +6,34 @@ Independent of the generator: the expectations in the tests derive from these re
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
+from graphql import GraphQLSchema, build_schema
 
 from pipelines.sandbox.company.model import Company, Payload, Versioned
 from pipelines.sandbox.credentials import SANDBOX_CREDENTIALS
 from pipelines.sandbox.server import Sandbox, SandboxOptions, SandboxServer
 
 API_KEY = SANDBOX_CREDENTIALS["linear"]["api_key"]
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+OFFICIAL_SDL = SHARED / "specs" / "linear" / "schema.graphql"
+
+
+@functools.cache
+def official_schema() -> GraphQLSchema:
+    """Linear's official schema (1.25 MB of SDL, 2 s to build: once per test run)."""
+    if not OFFICIAL_SDL.exists():
+        pytest.skip(f"Linear's official SDL is not available at {OFFICIAL_SDL}")
+    return build_schema(OFFICIAL_SDL.read_text())
+
 
 START = datetime(2025, 10, 1, tzinfo=UTC)
 NOW = datetime(2026, 10, 1, tzinfo=UTC)

@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from graphql import build_schema, parse, validate
+from graphql import parse, validate
 
+from pipelines.linear import ISSUES_PER_HISTORY_QUERY, MAX_PAGE_SIZE
 from pipelines.linear.queries import all_queries
 from pipelines.sandbox.vendors.linear_complexity import MAX_COMPLEXITY
-from tests.linear_fixtures import build_linear_company, lid, post, running_sandbox
+from tests.linear_fixtures import build_linear_company, lid, official_schema, post, running_sandbox
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-OFFICIAL_SDL = SHARED / "specs" / "linear" / "schema.graphql"
 # [sources.linear] page_size in .dlt/config.toml
 DEFAULT_PAGE_SIZE = 100
 
 
 @pytest.fixture(scope="module")
 def official():
-    if not OFFICIAL_SDL.exists():
-        pytest.skip(f"Linear's official SDL is not available at {OFFICIAL_SDL}")
-    return build_schema(OFFICIAL_SDL.read_text())
+    return official_schema()
 
 
 @pytest.mark.parametrize("query", all_queries(), ids=lambda q: q.split("(")[0].split()[-1])
@@ -42,7 +37,13 @@ def test_source_queries_cost_less_than_linears_maximum():
             names = {
                 v.variable.name.value for v in parse(query).definitions[0].variable_definitions
             }
-            first = 50 if "ids" in names else 250 if "id" in names else 100
+            # The page sizes the source asks for: history batches, follow-ups, top level.
+            if "ids" in names:
+                first = ISSUES_PER_HISTORY_QUERY
+            elif "id" in names:
+                first = MAX_PAGE_SIZE
+            else:
+                first = DEFAULT_PAGE_SIZE
             used = {k: v for k, v in variables.items() if k in names} | {"first": first}
             response = post(server, query, used)
             assert response.status_code == 200, response.text

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from graphql import (
     GraphQLEnumType,
@@ -16,17 +14,12 @@ from graphql import (
 
 from pipelines.linear.queries import all_queries
 from pipelines.sandbox.vendors.linear_schema import SCHEMA_PATH
-from tests.linear_fixtures import build_linear_company, lid, post, running_sandbox
-
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
-OFFICIAL_SDL = SHARED / "specs" / "linear" / "schema.graphql"
+from tests.linear_fixtures import build_linear_company, lid, official_schema, post, running_sandbox
 
 
 @pytest.fixture(scope="module")
 def official():
-    if not OFFICIAL_SDL.exists():
-        pytest.skip(f"Linear's official SDL is not available at {OFFICIAL_SDL}")
-    return build_schema(OFFICIAL_SDL.read_text())
+    return official_schema()
 
 
 @pytest.fixture(scope="module")
