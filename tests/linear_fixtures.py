@@ -226,7 +226,11 @@ def build_linear_company() -> Company:
         ),
         # Archived, and trashed: only visible with includeArchived.
         _record(_issue(3, START + 40 * day, archivedAt=START + 50 * day)),
-        _record(_issue(4, START + 45 * day, trashed=True, archivedAt=START + 46 * day)),
+        _record(
+            _issue(4, START + 45 * day, trashed=True, archivedAt=START + 46 * day),
+            # Purged from the trash after the clock advances: gone from the API for good.
+            removed_at=NOW + 5 * day,
+        ),
         # Changes after the default clock: appear when the sandbox clock advances.
         _record(
             _issue(5, START + 60 * day, integrationSourceType="zendesk", dueDate="2026-10-20"),

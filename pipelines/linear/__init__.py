@@ -110,7 +110,8 @@ def _issue_history(
     def history(rows: Any) -> Iterator[Any]:
         if not isinstance(rows, list):
             return  # a quarantined issue: no id to ask about
-        pending = [row["id"] for row in rows]
+        # Rows the deletion sweep marks are gone from Linear: no history to ask for.
+        pending = [row["id"] for row in rows if "deleted_at" not in row]
         state = dlt.current.resource_state()
         while pending:
             # Issues per query: shrunk (and remembered) when Linear finds the query too complex.
