@@ -54,7 +54,7 @@ def _build(seed: int, scale: float) -> Company:
     people = build_people(seed, scale)
     sf = build_salesforce(seed, scale, people)
     directory = build_directory(seed, scale, people, sf)
-    tickets = simulate_tickets(seed, scale, directory, arrivals)
+    tickets = simulate_tickets(seed, scale, people, directory, arrivals)
     slack_plan = plan_requests(seed, scale, people, arrivals)
     linear = build_linear(
         seed, scale, people, tickets.problems, tickets.tickets, slack_plan.requests, arrivals

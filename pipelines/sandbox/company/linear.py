@@ -142,6 +142,7 @@ class _Builder:
         self.rng = random.Random(f"{seed}:linear")
         self.scale = scale
         self.people = people
+        self.by_zendesk_id = {e.zendesk_id: e for e in people.employees if e.zendesk_id}
         rng = self.rng
         self.app_users = {"Zendesk": ids.linear_id(rng), "Linear Asks": ids.linear_id(rng)}
         engineers = people.in_department("engineering")
@@ -257,7 +258,7 @@ def _problem_plan(b: _Builder, p: Problem, subjects: dict[int, str]) -> IssuePla
         origin=p,
     )
     for ticket_id, linked_at, agent_id in p.tickets:
-        agent = next((e for e in b.people.employees if e.zendesk_id == agent_id), p.reporter)
+        agent = b.by_zendesk_id.get(agent_id, p.reporter)
         plan.attachments.append(
             {
                 "url": ticket_url(ticket_id),

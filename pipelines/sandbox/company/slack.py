@@ -180,7 +180,8 @@ def _channels(rng: random.Random, scale: float, people: People) -> list[Channel]
         creator = rng.choice(people.active(everyone, created))
         wide = name in ("general", "random", "announcements") or name in INTAKE_CHANNELS
         members = (
-            everyone if wide else rng.sample(everyone, max(2, len(everyone) // rng.randint(3, 8)))
+            # Team channels keep a team's size however big the company grows.
+            everyone if wide else rng.sample(everyone, min(len(everyone), rng.randint(6, 40)))
         )
         channel = Channel(
             id=ids.slack_id(rng, "C"),

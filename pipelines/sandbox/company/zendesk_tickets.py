@@ -28,7 +28,7 @@ from pipelines.sandbox.company.names import (
     REQUESTER_LINES,
     TICKET_SUBJECTS,
 )
-from pipelines.sandbox.company.people import Employee
+from pipelines.sandbox.company.people import Employee, People
 from pipelines.sandbox.company.zendesk import SLA_TARGETS, ZendeskDirectory
 
 TICKETS_AT_SCALE_1 = 10_000
@@ -113,8 +113,11 @@ def _lognormal(rng: random.Random, median: float, sigma: float) -> float:
 
 
 class _Simulator:
-    def __init__(self, seed: int, directory: ZendeskDirectory, arrivals: ArrivalProcess) -> None:
+    def __init__(
+        self, seed: int, people: People, directory: ZendeskDirectory, arrivals: ArrivalProcess
+    ) -> None:
         self.rng = random.Random(f"{seed}:zendesk-tickets")
+        self.people = people
         self.d = directory
         self.arrivals = arrivals
         self.schedule = directory.default_schedule
@@ -133,8 +136,7 @@ class _Simulator:
 
     def agent(self, group: str, at: datetime) -> Employee:
         members = self.d.agents[group] or self.d.agents["Support"]
-        current = [a for a in members if a.active_at(at)] or members
-        return self.rng.choice(current)
+        return self.rng.choice(self.people.active(members, at))
 
     def requester(self, at: datetime) -> tuple[int, int | None]:
         rng = self.rng
@@ -480,9 +482,9 @@ class _Simulator:
 
 
 def simulate_tickets(
-    seed: int, scale: float, directory: ZendeskDirectory, arrivals: ArrivalProcess
+    seed: int, scale: float, people: People, directory: ZendeskDirectory, arrivals: ArrivalProcess
 ) -> TicketWorld:
-    sim = _Simulator(seed, directory, arrivals)
+    sim = _Simulator(seed, people, directory, arrivals)
     created = arrivals.draw(sim.rng, TICKETS_AT_SCALE_1 * scale)
     # A few tickets arrive right at daylight-saving switches (dirty data on purpose).
     for n, instant in enumerate(DST_INSTANTS):
