@@ -46,7 +46,7 @@ def _stamped(created: datetime, payload: dict[str, Any], changes: list[Change] =
     return record
 
 
-def tiny_company(accounts: int = 450, contacts_per_account: int = 2, seed: int = 1) -> Company:
+def tiny_company(accounts: int = 300, contacts_per_account: int = 2, seed: int = 1) -> Company:
     """Enough rows for several pages at the minimum batch size (200), with edge cases:
 
     records sharing one SystemModstamp (ties at a page boundary), soft deletes (IsDeleted), a
