@@ -1,8 +1,12 @@
-"""Column types declared up front, for columns that can be null in every row of a load.
+"""Column hints: types declared up front, and which version of a record a load keeps.
 
 dlt infers types from values and leaves a column out until it sees one; staging models would
 then miss e.g. `tickets.due_at` in a small account. Declaring these keeps the raw tables' shape
 stable from the first load on.
+
+One load can receive a record twice: time-based pages overlap, and a record that changes while
+the load pages through an export is served again further on. The merge keeps the newest version
+(`dedup_sort` on the export position or `updated_at`), not an arbitrary one.
 """
 
 from __future__ import annotations
@@ -16,6 +20,12 @@ def _typed(**types: TDataType) -> dict[str, TColumnSchema]:
         for name, data_type in types.items()
     }
 
+
+def _newest(column: str, data_type: TDataType) -> dict[str, TColumnSchema]:
+    return {column: {"name": column, "data_type": data_type, "dedup_sort": "desc"}}
+
+
+_NEWEST_UPDATE = _newest("updated_at", "timestamp")
 
 # Rows the source flags when they vanish from a complete list (see helpers.mark_vanished).
 _VANISHED = _typed(is_deleted="bool", deleted_at="timestamp")
@@ -34,7 +44,9 @@ COLUMNS: dict[str, dict[str, TColumnSchema]] = {
         via__source__rel="text",
         created_at="timestamp",
         updated_at="timestamp",
-    ),
+    )
+    # The export position (it moves on system updates too, `updated_at` may not).
+    | _newest("generated_timestamp", "bigint"),
     "ticket_metrics": _typed(
         ticket_id="bigint",
         assigned_at="timestamp",
@@ -56,18 +68,22 @@ COLUMNS: dict[str, dict[str, TColumnSchema]] = {
             )
             for clock in _MINUTES
         },
-    ),
-    "users": _typed(organization_id="bigint", external_id="text", default_group_id="bigint"),
+    )
+    | _NEWEST_UPDATE,
+    "users": _typed(organization_id="bigint", external_id="text", default_group_id="bigint")
+    | _NEWEST_UPDATE,
     "organizations": _typed(
         external_id="text", details="text", notes="text", group_id="bigint", deleted_at="timestamp"
-    ),
+    )
+    | _NEWEST_UPDATE,
     "ticket_events": _typed(updater_id="bigint", created_at="timestamp"),
     # `sla` ({target, business_hours, policy}) and `status` ({calendar, business}) come only
     # with some event types: kept as JSON so their shape does not depend on the data.
     "ticket_metric_events": _typed(time="timestamp", deleted="bool", sla="json", status="json"),
     "satisfaction_ratings": _typed(
         comment="text", reason_id="bigint", assignee_id="bigint", group_id="bigint"
-    ),
+    )
+    | _NEWEST_UPDATE,
     "groups": _VANISHED,
     "sla_policies": _VANISHED,
     "schedules": _VANISHED,

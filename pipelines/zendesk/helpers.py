@@ -7,7 +7,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import dlt
-from dlt.common.schema.typing import TColumnSchema
 
 from pipelines.common.quarantine import quarantine_malformed
 
@@ -24,12 +23,7 @@ def split_malformed(records: Iterable[Any], entity: str) -> tuple[list[dict[str,
     return rows, quarantined
 
 
-def page_items(
-    records: Iterable[Any],
-    entity: str,
-    table: str | None = None,
-    columns: dict[str, TColumnSchema] | None = None,
-) -> Iterator[Any]:
+def page_items(records: Iterable[Any], entity: str, table: str | None = None) -> Iterator[Any]:
     """One API page for dlt: its well-formed rows as one list, quarantined records apart.
 
     A list goes through dlt's extract pipe in one step instead of one per row, which matters at
@@ -42,9 +36,7 @@ def page_items(
     if table is None:
         yield rows
         return
-    hints = dlt.mark.make_hints(
-        table_name=table, primary_key="id", write_disposition="merge", columns=columns
-    )
+    hints = dlt.mark.make_hints(table_name=table, primary_key="id", write_disposition="merge")
     yield dlt.mark.with_hints(rows, hints, create_table_variant=True)
 
 
