@@ -29,8 +29,8 @@ from pipelines.sandbox.company.records import build
 
 WORKSPACE = "lumenor"
 TEAM_ID = "T0LUMENOR1"
-REQUESTS_AT_SCALE_1 = 1_600
-CHATTER_AT_SCALE_1 = 54_000
+REQUESTS_AT_SCALE_1 = 1_300
+CHATTER_AT_SCALE_1 = 55_000
 CHANNELS_AT_SCALE_1 = 40
 INTAKE_CHANNELS = ("support-requests", "help-engineering", "ask-platform")
 _BASE_CHANNELS = (

@@ -35,7 +35,7 @@ TICKETS_AT_SCALE_1 = 10_000
 SYSTEM_AUTHOR = -1  # Zendesk's author id for automations and triggers
 CLOSE_AFTER = timedelta(days=4)
 _SEGMENT_WEIGHT = {"Enterprise": 6.0, "Mid-Market": 2.0, "SMB": 1.0}
-_FIRST_REPLY_MEDIAN = {"urgent": 25, "high": 90, "normal": 240, "low": 480, None: 300}
+_FIRST_REPLY_MEDIAN = {"urgent": 20, "high": 60, "normal": 180, "low": 400, None: 240}
 _PRIORITIES = (("urgent", 0.05), ("high", 0.2), ("normal", 0.55), ("low", 0.15), (None, 0.05))
 _TYPES = (("question", 0.45), ("incident", 0.3), ("problem", 0.08), ("task", 0.07), (None, 0.1))
 _CHANNELS = (("email", 0.5), ("web", 0.38), ("api", 0.04), ("mobile", 0.08))
@@ -424,7 +424,7 @@ class _Simulator:
         return max(0.2, probability)
 
     def _escalates(self, t: TicketSim, round_number: int) -> bool:
-        chance = 0.045 * (2.0 if t.type in ("incident", "problem") else 1.0)
+        chance = 0.02 * (2.0 if t.type in ("incident", "problem") else 1.0)
         chance *= 1.5 if t.priority in ("urgent", "high") else 1.0
         return round_number <= 1 and self.rng.random() < chance
 
