@@ -5,7 +5,8 @@ Configuration (`[sources.zendesk]` in .dlt/config.toml, or env `SOURCES__ZENDESK
 and 100 for lists) and `start_date` (first sync). Secrets: `email` and `api_token`, sent as Basic
 `{email}/token:{api_token}`; incremental exports need an admin.
 
-How each table stays current (all merge on `id`, so re-served rows replace their older version):
+How each table stays current (all merge on `id`; when one load receives a record twice, the
+newest version is kept, by export position or `updated_at`, see `columns.py`):
 
 - `tickets` (+ `ticket_metrics` from the `metric_sets` sideload): the cursor-based incremental
   export. The resource state keeps `after_cursor`, even at the end of the stream, so the next run
@@ -170,6 +171,8 @@ def schedules(client: ZendeskClient) -> Iterator[Any]:
 def holidays(client: ZendeskClient) -> Iterator[Any]:
     def listed() -> Iterator[Any]:
         for schedule in client.single("business_hours/schedules.json", "schedules").records:
+            if not isinstance(schedule, dict) or schedule.get("id") is None:
+                continue  # quarantined by the schedules resource
             path = f"business_hours/schedules/{schedule['id']}/holidays.json"
             for holiday in client.single(path, "holidays").records:
                 # The API nests holidays under their schedule; the row records which one.
