@@ -62,7 +62,8 @@ def table_counts(warehouse) -> dict[str, int]:
         warehouse,
         "select table_schema || '.' || table_name as name from information_schema.tables "
         "where table_type = 'BASE TABLE' and table_name not like '\\_dlt%' escape '\\' "
-        "and (table_schema like 'raw\\_%' escape '\\' or table_schema = 'analytics')",
+        "and (table_schema in ('raw_linear', 'raw_slack', 'raw_zendesk', 'raw_salesforce') "
+        "or table_schema = 'analytics')",
     )
     return {
         t["name"]: query(warehouse, f"select count(*) as n from {t['name']}")[0]["n"]
@@ -130,10 +131,10 @@ def test_linear_issues_match_truth(company, warehouse):
 def test_slack_requests_match_truth(company, warehouse):
     columns = ["first_response_minutes", "is_tracked"]
     truth = {
-        (t.channel, t.ts): vars(t) for t in slack_request_truth(company, AT) if not t.is_deleted
+        f"{t.channel}:{t.ts}": vars(t) for t in slack_request_truth(company, AT) if not t.is_deleted
     }
     mart = {
-        (row["slack_channel_id"], row["slack_ts"]): row
+        row["source_id"]: row
         for row in query(
             warehouse,
             "select * from analytics.fct_support_requests where channel = 'slack'",
