@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import string
+import subprocess
+import sys
 from datetime import UTC, date, datetime
 
 import pytest
@@ -186,6 +189,30 @@ def test_same_seed_same_company_different_seed_different_company(small_company):
         assert [r.key for r in records] != [r.key for r in ours] or [
             r.payload for r in records
         ] != [r.payload for r in ours], f"{vendor}.{entity} did not change with the seed"
+
+
+DIGEST = """
+import hashlib, sys
+from pipelines.sandbox.company import build_company
+company = build_company(seed=int(sys.argv[1]), scale=float(sys.argv[2]))
+h = hashlib.sha256()
+for vendor, entities in company.tables.items():
+    for entity, records in entities.items():
+        for r in records:
+            h.update(repr((vendor, entity, r.key, r.created_at, r.payload, r.changes,
+                           r.removed_at)).encode())
+print(h.hexdigest())
+"""
+
+
+def test_same_seed_same_bytes_across_processes(small_company):
+    # Another interpreter with another hash seed: nothing may depend on set or hash order.
+    def digest(hash_seed):
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        args = [sys.executable, "-c", DIGEST, str(small_company.seed), str(small_company.scale)]
+        return subprocess.run(args, env=env, capture_output=True, text=True, check=True).stdout
+
+    assert digest("1") == digest("2") != ""
 
 
 def test_scale_must_be_positive():

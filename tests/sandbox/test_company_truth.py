@@ -12,6 +12,7 @@ from itertools import pairwise
 
 from pipelines.sandbox.company.truth import (
     account_truth,
+    as_rows,
     issue_state_intervals,
     issue_truth,
     log_of,
@@ -246,3 +247,9 @@ def test_sla_breaches_match_zendesk_breach_events(small_company):
             assert truth.is_first_reply_sla_breached is None and truth.ticket_id not in breached
         else:
             assert truth.is_first_reply_sla_breached == (truth.ticket_id in breached), truth
+
+
+def test_truth_rows_are_plain_dicts(small_company):
+    rows = as_rows(account_truth(small_company))
+    assert rows and {"account_id", "segment", "arr"} <= set(rows[0])
+    assert sum(r["arr"] for r in rows) == sum(a.arr for a in account_truth(small_company))

@@ -11,8 +11,9 @@ seconds / 60); business minutes use the ticket's schedule (the default schedule 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 from pipelines.sandbox.company.business_hours import Schedule
 from pipelines.sandbox.company.linear import IssueSim
@@ -32,6 +33,11 @@ _WAIT = {
 
 def log_of(company: Company) -> SimulationLog:
     return company.facts["log"]
+
+
+def as_rows(items: Iterable[Any]) -> list[dict[str, Any]]:
+    """Truth dataclasses as plain dicts, e.g. to compare with rows fetched from the marts."""
+    return [asdict(item) for item in items]
 
 
 def _minutes(low: datetime, high: datetime) -> float:
