@@ -9,9 +9,7 @@ reveals new records at the usual pace.
 
 from __future__ import annotations
 
-import math
 import random
-from bisect import bisect_right
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from zoneinfo import ZoneInfo
@@ -82,18 +80,6 @@ class ArrivalProcess:
         """`total` sorted arrival instants (whole seconds) over [START, HORIZON)."""
         hours = rng.choices(range(_HOURS), cum_weights=self._cumulative, k=total)
         return sorted(START + h * HOUR + timedelta(seconds=rng.randrange(3600)) for h in hours)
-
-    def instant_between(self, rng: random.Random, low: datetime, high: datetime) -> datetime:
-        """One arrival instant in [low, high), following the same working-hours weights."""
-        first = max(0, int((low - START) / HOUR))
-        last = min(_HOURS, max(first + 1, math.ceil((high - START) / HOUR)))
-        if low < START or first >= _HOURS:
-            return low + (high - low) * rng.random()
-        base = self._cumulative[first - 1] if first else 0.0
-        pick = base + rng.random() * (self._cumulative[last - 1] - base)
-        hour = min(bisect_right(self._cumulative, pick), last - 1)
-        at = START + hour * HOUR + timedelta(seconds=rng.randrange(3600))
-        return min(max(at, low), high - timedelta(seconds=1))
 
 
 def whole_seconds(at: datetime) -> datetime:

@@ -114,9 +114,8 @@ def _at(day: date, rng: random.Random) -> datetime:
 
 
 class _Builder:
-    def __init__(self, seed: int, scale: float, people: People) -> None:
+    def __init__(self, seed: int, people: People) -> None:
         self.rng = random.Random(f"{seed}:salesforce")
-        self.scale = scale
         self.owners = people.in_department("sales", "success")
         self.people = people
         self.numbers = {
@@ -249,7 +248,7 @@ def _segment_draw(rng: random.Random) -> str:
 
 
 def build_salesforce(seed: int, scale: float, people: People) -> SalesforceWorld:
-    b = _Builder(seed, scale, people)
+    b = _Builder(seed, people)
     rng = b.rng
     n_accounts = max(8, round(ACCOUNTS_AT_SCALE_1 * scale))
     n_customers = max(4, round(CUSTOMERS_AT_SCALE_1 * scale))

@@ -113,13 +113,10 @@ def _lognormal(rng: random.Random, median: float, sigma: float) -> float:
 
 
 class _Simulator:
-    def __init__(
-        self, seed: int, people: People, directory: ZendeskDirectory, arrivals: ArrivalProcess
-    ) -> None:
+    def __init__(self, seed: int, people: People, directory: ZendeskDirectory) -> None:
         self.rng = random.Random(f"{seed}:zendesk-tickets")
         self.people = people
         self.d = directory
-        self.arrivals = arrivals
         self.schedule = directory.default_schedule
         orgs = sorted(directory.organizations, key=lambda o: o.created_at)
         self.orgs = orgs
@@ -484,7 +481,7 @@ class _Simulator:
 def simulate_tickets(
     seed: int, scale: float, people: People, directory: ZendeskDirectory, arrivals: ArrivalProcess
 ) -> TicketWorld:
-    sim = _Simulator(seed, people, directory, arrivals)
+    sim = _Simulator(seed, people, directory)
     created = arrivals.draw(sim.rng, TICKETS_AT_SCALE_1 * scale)
     # A few tickets arrive right at daylight-saving switches (dirty data on purpose).
     for n, instant in enumerate(DST_INSTANTS):
