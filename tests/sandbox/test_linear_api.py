@@ -277,3 +277,32 @@ def test_faults_in_linears_shape(company, kind, status, code):
         assert error["extensions"]["statusCode"] == 429
         assert response.headers["Retry-After"] == "7"
         assert response.headers["X-RateLimit-Requests-Remaining"] == "0"
+
+
+@pytest.mark.parametrize(("field", "entity"), [("comments", "comments"), ("labels", "labels")])
+def test_other_nested_connections_page_for_real(server, company, field, entity):
+    query = f"""query($id: String!, $after: String) {{ issue(id: $id) {{
+        {field}(first: 1, after: $after) {{ nodes {{ id }} pageInfo {{ hasNextPage endCursor }} }}
+        }} }}"""
+    seen: list[str] = []
+    after = None
+    while True:
+        connection = data(server, query, id=lid("issue", 2), after=after)["issue"][field]
+        seen += [node["id"] for node in connection["nodes"]]
+        if not connection["pageInfo"]["hasNextPage"]:
+            break
+        after = connection["pageInfo"]["endCursor"]
+    issue = next(p for p in visible(company, "issues", NOW) if p["id"] == lid("issue", 2))
+    expected = (
+        issue["labelIds"]
+        if field == "labels"
+        else [p["id"] for p in visible(company, entity, NOW) if p["issueId"] == issue["id"]]
+    )
+    assert sorted(seen) == sorted(expected) and len(seen) > 1
+
+
+def test_issue_by_identifier_or_id(server):
+    by_identifier = data(server, '{ issue(id: "ENG-3") { id identifier } }')["issue"]
+    assert by_identifier == {"id": lid("issue", 3), "identifier": "ENG-3"}
+    by_id = data(server, "query($id: String!) { issue(id: $id) { id } }", id=lid("issue", 3))
+    assert by_id["issue"]["id"] == by_identifier["id"]

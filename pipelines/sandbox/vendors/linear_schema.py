@@ -149,7 +149,10 @@ def _user_email(user: Payload, _info: GraphQLResolveInfo) -> str:
 
 def _issue(_root: Any, info: GraphQLResolveInfo, id: str) -> Payload:
     context: Context = info.context
-    issue = context.store.get("issues", id, context.now)
+    # Linear takes the UUID or the identifier (`ENG-123`).
+    issue = context.store.get("issues", id, context.now) or next(
+        (p for p in context.store.visible("issues", context.now) if p["identifier"] == id), None
+    )
     if issue is None:
         raise GraphQLUserError("Entity not found: Issue - Could not find referenced Issue.")
     return issue
