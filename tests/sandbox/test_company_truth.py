@@ -253,3 +253,17 @@ def test_truth_rows_are_plain_dicts(small_company):
     rows = as_rows(account_truth(small_company))
     assert rows and {"account_id", "segment", "arr"} <= set(rows[0])
     assert sum(r["arr"] for r in rows) == sum(a.arr for a in account_truth(small_company))
+
+
+def test_a_deleted_tickets_updated_at_is_its_deletion_time(medium_company):
+    c = medium_company
+    records = {r.key: r for r in c.records("zendesk", "tickets")}
+    deleted = [t for t in log_of(c).tickets if t.deleted_at]
+    assert deleted
+    for ticket in deleted:
+        served = records[ticket.id].state_at(c.horizon)
+        assert served["status"] == "deleted" and served["updated_at"] == ticket.deleted_at
+        truth = next(x for x in ticket_truth(c, c.horizon) if x.ticket_id == ticket.id)
+        assert truth.is_deleted
+        lifetime = (ticket.deleted_at - ticket.created_at).total_seconds() / 60
+        assert truth.requester_wait_minutes + truth.agent_wait_minutes <= lifetime + 1e-6

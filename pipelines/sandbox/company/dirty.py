@@ -105,6 +105,11 @@ def _touch(record: Versioned, at: datetime, stamp: Any) -> datetime | None:
         return None
     if record.removed_at is not None and at >= record.removed_at:
         return None
+    # A soft-deleted record keeps its deletion as its last version: its updated-at then tells
+    # the warehouse when it was deleted.
+    final = record.changes[-1][1] if record.changes else record.payload
+    if final.get("status") == "deleted" or final.get("IsDeleted") or final.get("trashed"):
+        return None
     change: Payload = stamp(at)
     record.add_change(at, change)
     return at

@@ -57,6 +57,9 @@ def status_intervals(ticket: TicketSim, at: datetime) -> list[tuple[str, datetim
 
 @dataclass(frozen=True)
 class TicketTruth:
+    """One ticket as of `at`. A deleted ticket's life ends at its deletion (the `updated_at`
+    of its `status: deleted` version): no status interval runs on after it."""
+
     ticket_id: int
     created_at: datetime
     status: str
