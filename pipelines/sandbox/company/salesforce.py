@@ -261,7 +261,7 @@ def build_salesforce(seed: int, scale: float, people: People) -> SalesforceWorld
     tables = {
         "User": [_user_record(e) for e in b.owners],
         "Account": [_account_record(b, a) for a in accounts],
-        "Contact": [_contact_record(c, a) for a in accounts for c in a.contacts],
+        "Contact": [_contact_record(b, c, a) for a in accounts for c in a.contacts],
         "Opportunity": b.opportunities,
     }
     return SalesforceWorld(accounts, tables, facts)
@@ -422,17 +422,28 @@ def _account_record(b: _Builder, a: Account) -> Versioned:
     return build(a.id, a.created_at, payload, changes, salesforce_stamp)
 
 
-def _contact_record(c: Contact, a: Account) -> Versioned:
+_TITLES = ("VP Engineering", "IT Manager", "Head of Support", "Data Analyst", "CTO", "Admin")
+
+
+def _contact_record(b: _Builder, c: Contact, a: Account) -> Versioned:
+    rng = b.rng
     payload = {
         "Id": c.id,
         "AccountId": a.id,
         "FirstName": c.first_name,
         "LastName": c.last_name,
         "Email": c.email,
-        "Title": None,
+        "Title": None if rng.random() < 0.3 else rng.choice(_TITLES),
         "OwnerId": a.owner.salesforce_id,
         "CreatedDate": c.created_at,
         "IsDeleted": False,
     }
-    changes = [(c.deleted_at, {"IsDeleted": True})] if c.deleted_at else []
+    changes: list[tuple[datetime, dict[str, object]]] = []
+    if rng.random() < 0.15:  # people change roles during the year
+        end = c.deleted_at or HORIZON
+        promoted = whole_seconds(c.created_at + (end - c.created_at) * rng.random())
+        if promoted > c.created_at:
+            changes.append((promoted, {"Title": rng.choice(_TITLES)}))
+    if c.deleted_at:
+        changes.append((c.deleted_at, {"IsDeleted": True}))
     return build(c.id, c.created_at, payload, changes, salesforce_stamp)
