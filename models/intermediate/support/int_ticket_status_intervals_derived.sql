@@ -4,7 +4,8 @@
     never overlap and their durations sum to its lifetime. A ticket whose history does not start
     at creation opens with the status its first change left (`new` when unknown); one without
     any status change holds its current status throughout. Changes at one instant are ordered
-    by event id and give zero-length intervals.
+    by event id and give zero-length intervals. Deleting a ticket writes no audit to the events
+    export: a ticket whose status is `deleted` enters `deleted` at its last update.
 -#}
 with
 
@@ -13,7 +14,8 @@ tickets as (
     select
         ticket_id,
         status,
-        created_at
+        created_at,
+        updated_at
     from {{ ref('stg_zendesk__tickets') }}
 
 ),
@@ -50,7 +52,8 @@ openings as (
             else coalesce(first_changes.previous_status, 'new')
         end as status,
         tickets.created_at as valid_from,
-        -- sorts before every real change at the same instant
+        -- the opening sorts before the changes at the same instant, a deletion after them
+        0 as sequence_group,
         cast(null as bigint) as ticket_event_id
     from tickets
     left join first_changes
@@ -66,10 +69,30 @@ changes as (
         status_changes.status,
         -- an event stamped before the ticket's creation cannot start before it
         greatest(status_changes.changed_at, tickets.created_at) as valid_from,
+        1 as sequence_group,
         status_changes.ticket_event_id
     from status_changes
     inner join tickets
         on status_changes.ticket_id = tickets.ticket_id
+
+),
+
+deletions as (
+
+    select
+        tickets.ticket_id,
+        'deleted' as status,
+        greatest(tickets.updated_at, tickets.created_at) as valid_from,
+        2 as sequence_group,
+        cast(null as bigint) as ticket_event_id
+    from tickets
+    where
+        tickets.status = 'deleted'
+        and tickets.ticket_id not in (
+            select status_changes.ticket_id
+            from status_changes
+            where status_changes.status = 'deleted'
+        )
 
 ),
 
@@ -79,6 +102,7 @@ starts as (
         ticket_id,
         status,
         valid_from,
+        sequence_group,
         ticket_event_id
     from openings
     union all
@@ -86,8 +110,17 @@ starts as (
         ticket_id,
         status,
         valid_from,
+        sequence_group,
         ticket_event_id
     from changes
+    union all
+    select
+        ticket_id,
+        status,
+        valid_from,
+        sequence_group,
+        ticket_event_id
+    from deletions
 
 ),
 
@@ -98,13 +131,13 @@ intervals as (
         status,
         valid_from,
         lead(valid_from) over (
-            partition by ticket_id order by valid_from, ticket_event_id nulls first
+            partition by ticket_id order by valid_from, sequence_group, ticket_event_id
         ) as next_valid_from,
         row_number() over (
-            partition by ticket_id order by valid_from, ticket_event_id nulls first
+            partition by ticket_id order by valid_from, sequence_group, ticket_event_id
         ) as interval_number,
         lag(status) over (
-            partition by ticket_id order by valid_from, ticket_event_id nulls first
+            partition by ticket_id order by valid_from, sequence_group, ticket_event_id
         ) as previous_status
     from starts
     where valid_from <= {{ as_of() }}

@@ -65,6 +65,30 @@ ratings as (
 
 ),
 
+escalation_links as (
+
+    -- the Linear side of an escalation: an attachment pointing at the ticket
+    select
+        zendesk_ticket_id as ticket_id,
+        min(created_at) as first_linked_at
+    from {{ ref('stg_linear__attachments') }}
+    where
+        zendesk_ticket_id is not null
+        and not is_deleted
+        and created_at <= {{ as_of() }}
+    group by zendesk_ticket_id
+
+),
+
+escalation_fields as (
+
+    -- the Zendesk side: a custom field holding a Linear issue URL (its time is not known)
+    select distinct ticket_id
+    from {{ ref('stg_zendesk__ticket_custom_fields') }}
+    where field_value like '%linear.app/%/issue/%'
+
+),
+
 reply_summary as (
 
     select
@@ -155,7 +179,10 @@ final as (
         coalesce(
             resolved.full_resolved_at is not null and reply_summary.agent_reply_count = 1, false
         ) as is_one_touch_resolution,
-        coalesce(ratings.score, tickets.satisfaction_score) as satisfaction,
+        coalesce(ratings.score, tickets.satisfaction_score, 'unoffered') as satisfaction,
+        escalation_links.ticket_id is not null or escalation_fields.ticket_id is not null
+            as is_escalated,
+        escalation_links.first_linked_at as escalated_at,
         tickets.is_deleted
     from tickets
     left join users as requesters
@@ -166,6 +193,10 @@ final as (
         on tickets.ticket_id = resolved.ticket_id
     left join ratings
         on tickets.ticket_id = ratings.ticket_id
+    left join escalation_links
+        on tickets.ticket_id = escalation_links.ticket_id
+    left join escalation_fields
+        on tickets.ticket_id = escalation_fields.ticket_id
 
 )
 
