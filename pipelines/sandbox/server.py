@@ -7,6 +7,7 @@ blueprint from `pipelines.sandbox.vendors`. Sandbox control endpoints live under
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -131,6 +132,7 @@ class SandboxServer:
         self.sandbox = sandbox
         self.app = create_app(sandbox)
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        _check_port_free(host, port)
         self._server: BaseWSGIServer = make_server(
             host, port, self.app, threaded=True, ssl_context=ssl_context
         )
@@ -161,6 +163,15 @@ class SandboxServer:
     def client_settings(self) -> dict[str, str]:
         """Environment variables that point every dlt source at this sandbox."""
         return sandbox_client_settings(self.url)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Raise OSError(EADDRINUSE) for a busy port; werkzeug would print and sys.exit instead."""
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        probe.bind((host, port))
 
 
 def sandbox_client_settings(url: str) -> dict[str, str]:

@@ -83,7 +83,8 @@ def test_unreachable_api_is_one_line_error(source, tmp_path):
 def test_wrong_credentials_are_one_line_error(source, secret_env, tmp_path, sandbox_server):
     env = {**sandbox_server.client_settings(), secret_env: "wrong-secret"}
     result = run_cli("load", "--source", source, "--warehouse", str(tmp_path / "w.duckdb"), env=env)
-    assert_one_line_error(result, "credentials")
+    # The line names the secret to fix.
+    assert_one_line_error(result, secret_env.split("__")[-1].lower())
     assert "wrong-secret" not in result.stderr + result.stdout
 
 
