@@ -57,7 +57,7 @@ def slack_source(
 ) -> list[DltResource]:
     api = SlackApi(base_url, access_token, page_size)
 
-    @dlt.resource(name="channels", primary_key="id", write_disposition="merge")
+    @dlt.resource(name="channels", primary_key="id", write_disposition="merge", file_format="jsonl")
     def channels() -> Iterator[Any]:
         yield from _checked_pages(
             api.pages(
@@ -71,6 +71,7 @@ def slack_source(
         primary_key="id",
         write_disposition="merge",
         columns={"profile__fields": {"data_type": "json"}},
+        file_format="jsonl",
     )
     def users(
         updated: dlt.sources.incremental[int] = dlt.sources.incremental(  # noqa: B008
@@ -85,6 +86,7 @@ def slack_source(
         primary_key=("channel", "ts"),
         write_disposition="merge",
         columns=JSON_COLUMNS,
+        file_format="jsonl",
     )
     def messages(channel_page: Any) -> Iterator[Any]:
         if not isinstance(channel_page, list):
