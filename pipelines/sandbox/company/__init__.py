@@ -6,6 +6,14 @@ module draws from its own random stream derived from the seed, so changing one v
 reshuffle the others. The order of the passes follows the data's dependencies: people, then
 Salesforce, Zendesk's directory and ticket simulation, the Slack request plan, Linear (which
 links escalations and Slack requests to issues), and finally the records that quote issue URLs.
+
+`company.facts` holds what no API serves: `company`, `zendesk_subdomain`, `slack_workspace`,
+`linear_workspace`, `slack_intake_channels` ([{id, name}]), `zendesk_default_schedule_id`,
+`zendesk_time_zones` (Zendesk names -> IANA), `zendesk_org_links` (domain_only / ambiguous /
+unmatched organizations), `shared_domain_accounts`, `deleted_accounts`, `zendesk_dst_tickets`,
+`linear_forgotten_issues`, `linear_app_users`, `orphans` (deliberately dangling references and
+what points at them), `dirty_data` (which records carry which dirty case) and `log` (the
+simulation's event log, read by `truth.py` for the ground truth).
 """
 
 from __future__ import annotations
