@@ -288,7 +288,7 @@ class _Simulator:
                 steps.append(Step(at, author, "web", "hold", note, fields))
                 fields = {}
                 at = self.business_delay(at, 600)
-            if not escalated and self._escalates(t, round_number):
+            if not escalated and at <= HORIZON and self._escalates(t, round_number):
                 escalated = True
                 at = self._escalate(t, agent, at, fields)
                 fields = {}
