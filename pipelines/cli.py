@@ -176,6 +176,11 @@ def explain(error: BaseException) -> str | None:
                 "in .dlt/secrets.toml (see .dlt/example.secrets.toml) or as an env var such as "
                 "SOURCES__<SOURCE>__<KEY>, or use --sandbox"
             )
+        if isinstance(current, requests.JSONDecodeError):
+            return (
+                "an API kept answering with a body that is not JSON, even after retries: nothing "
+                "from this run was committed; run the load again later"
+            )
         if isinstance(current, requests.ConnectionError):
             url = getattr(current.request, "url", None) or "the API"
             return (

@@ -18,12 +18,31 @@ from pipelines.common.errors import CredentialsError, SourceError
 RetryPredicate = Callable[[requests.Response | None, BaseException | None], bool]
 
 
+def retry_unparsable_body(response: requests.Response | None, error: BaseException | None) -> bool:
+    """Retry a 200 whose JSON body is cut short or broken, like a dropped connection.
+
+    A cheap test: a complete JSON document ends with `}` or `]`. If the body stays broken after
+    every attempt, the source's parse fails the load (nothing from the run is committed, so
+    the next run fetches the page again) and the CLI says so in one line.
+    """
+    if isinstance(error, requests.JSONDecodeError):
+        return True
+    if response is None or response.status_code != 200:
+        return False
+    if "json" not in response.headers.get("Content-Type", ""):
+        return False
+    return response.content.rstrip()[-1:] not in (b"}", b"]")
+
+
 def make_session(retry_conditions: Sequence[RetryPredicate] = ()) -> requests.Session:
     """A `requests.Session` with the shared retry policy (plus any vendor predicates).
 
     It does not raise on error statuses: call `check_response` so 4xx errors get a clear message.
     """
-    client = Client(raise_for_status=False, retry_condition=list(retry_conditions) or None)
+    client = Client(
+        raise_for_status=False,
+        retry_condition=[retry_unparsable_body, *retry_conditions],
+    )
     return client.session
 
 

@@ -53,14 +53,14 @@ def _code(error: dict[str, Any]) -> str:
 
 
 def should_retry(response: requests.Response | None, _error: BaseException | None) -> bool:
-    """Linear's rate limit (HTTP 400 or 200 with `RATELIMITED`; a plain 429 retries anyway),
-    and a 200 whose body is not JSON (a page cut short), which a second try fixes."""
+    """Linear's rate limit: HTTP 400 or 200 with `RATELIMITED` (a plain 429 retries anyway;
+    a body that is not JSON is retried by the shared policy)."""
     if response is None or response.status_code not in (200, 400):
         return False
     try:
         body = response.json()
     except ValueError:
-        return response.status_code == 200
+        return False
     errors = body.get("errors") if isinstance(body, dict) else None
     return any(isinstance(e, dict) and _code(e) == "RATELIMITED" for e in errors or [])
 

@@ -12,6 +12,7 @@ FAULT_KINDS = (
     "bad_gateway",  # 502
     "unavailable",  # 503
     "truncated",  # the connection drops mid-body
+    "broken_json",  # a complete 200 response whose JSON body is broken
     "slow",  # the answer comes after the client's timeout
 )
 

@@ -51,6 +51,8 @@ def guard(
                 time.sleep(sandbox.options.slow_seconds)
             elif fault == "truncated":
                 return truncated_response(b'{"data": [' + b"0, " * 200 + b"0]}")
+            elif fault == "broken_json":
+                return Response(b'{"data": [0, 0, 0', content_type="application/json")
             else:
                 return render_fault(fault)
         sandbox.count_request(vendor)
