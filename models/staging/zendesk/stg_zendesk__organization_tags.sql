@@ -17,7 +17,6 @@ children as (
 
     select
         _dlt_parent_id as parent_row_id,
-        _dlt_list_idx as list_index,
         {{ raw_column(columns, 'value', 'varchar') }} as tag
     from {{ source('zendesk', 'organizations__tags') }}
 

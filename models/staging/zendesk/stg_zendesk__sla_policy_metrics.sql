@@ -17,7 +17,6 @@ children as (
 
     select
         _dlt_parent_id as parent_row_id,
-        _dlt_list_idx as list_index,
         {{ raw_column(columns, 'priority', 'varchar') }} as priority,
         {{ raw_column(columns, 'metric', 'varchar') }} as metric,
         {{ raw_column(columns, 'target', 'integer') }} as target_minutes,

@@ -17,7 +17,6 @@ children as (
 
     select
         _dlt_parent_id as parent_row_id,
-        _dlt_list_idx as list_index,
         {{ raw_column(columns, 'id', 'bigint') }} as ticket_field_id,
         {{ raw_column(columns, 'value', 'varchar') }} as field_value
     from {{ source('zendesk', 'tickets__custom_fields') }}
