@@ -222,7 +222,8 @@ class _Simulator:
                 )
             )
             if public and rng.random() < 0.2:
-                return self._solve_later(t, submitter, steps[-1].at)  # outbound notice, no answer
+                self._solve_later(t, submitter, steps[-1].at)  # outbound notice, no answer
+                return
             at = self.calendar_delay(t.created_at, 20) if public else t.created_at
             if public:
                 steps.append(
@@ -234,14 +235,15 @@ class _Simulator:
                         Comment(rng.choice(REQUESTER_LINES).format(area=t.area), True),
                     )
                 )
-            return self._work(t, group, submitter, at)
+            self._work(t, group, submitter, at)
+            return
         steps.append(
             Step(t.created_at, t.requester_id, t.channel, "new", Comment(opening, True), initial)
         )
         roll = rng.random()
         if roll < 0.004:  # spam, deleted by an agent
             t.deleted_at = whole_seconds(t.created_at + timedelta(hours=rng.uniform(1, 30)))
-            return None
+            return
         if roll < 0.014:  # duplicate of another ticket: merged and closed
             agent = self.agent(group, t.created_at)
             at = self.business_delay(t.created_at, 60)
@@ -255,8 +257,8 @@ class _Simulator:
                     {"assignee_id": agent.zendesk_id},
                 )
             )
-            return None
-        return self._work(t, group, None, t.created_at)
+            return
+        self._work(t, group, None, t.created_at)
 
     def _work(self, t: TicketSim, group: str, agent: Employee | None, since: datetime) -> None:
         """Agent rounds until solved (or left open at the horizon)."""
@@ -279,7 +281,8 @@ class _Simulator:
             if rng.random() < 0.06:  # solved without a public reply
                 note = Comment("Resolved by the customer, closing.", False)
                 steps.append(Step(at, agent.zendesk_id or 0, "web", "solved", note, fields))
-                return self._after_solve(t, agent, at, group)
+                self._after_solve(t, agent, at, group)
+                return
         author = agent.zendesk_id or 0
         escalated = False
         for round_number in range(6):
@@ -293,7 +296,7 @@ class _Simulator:
                 at = self._escalate(t, agent, at, fields)
                 fields = {}
                 if at > HORIZON:
-                    return None
+                    return
             roll = rng.random()
             status = "solved" if roll < (0.3 if round_number == 0 else 0.55) else "pending"
             if status == "pending" and roll > 0.92:
@@ -302,13 +305,15 @@ class _Simulator:
             steps.append(Step(at, author, "web", status, reply, fields))
             fields = {}
             if status == "solved":
-                return self._after_solve(t, agent, at, group)
+                self._after_solve(t, agent, at, group)
+                return
             if status == "pending":
                 if rng.random() < 0.25:  # no answer: the agent solves after a few days
                     at = self.calendar_delay(at, 96, 0.3)
                     bye = Comment("Closing this as we have not heard back.", True)
                     steps.append(Step(at, author, "web", "solved", bye))
-                    return self._after_solve(t, agent, at, group)
+                    self._after_solve(t, agent, at, group)
+                    return
                 at = self.calendar_delay(at, 6, 1.2)
                 answer = Comment(rng.choice(REQUESTER_LINES).format(area=t.area), True)
                 steps.append(Step(at, t.requester_id, "email", "open", answer))
@@ -316,12 +321,12 @@ class _Simulator:
         steps.append(
             Step(at, author, "web", "solved", Comment("Closing after the last round.", True))
         )
-        return self._after_solve(t, agent, at, group)
+        self._after_solve(t, agent, at, group)
 
     def _solve_later(self, t: TicketSim, agent: Employee, since: datetime) -> None:
         at = self.calendar_delay(since, 72, 0.4)
         t.steps.append(Step(at, agent.zendesk_id or 0, "web", "solved", None))
-        return self._after_solve(t, agent, at, "Support")
+        self._after_solve(t, agent, at, "Support")
 
     def _after_solve(self, t: TicketSim, agent: Employee, solved_at: datetime, group: str) -> None:
         """Reopen, close four days later, and the satisfaction survey."""
@@ -338,7 +343,8 @@ class _Simulator:
                         Comment("This is happening again, reopening.", True),
                     )
                 )
-                return self._work(t, group, agent, at)
+                self._work(t, group, agent, at)
+                return
         close_at = solved_at + CLOSE_AFTER
         offered_at = solved_at + timedelta(hours=24)
         rating_id = next(self.satisfaction_ids)
@@ -388,7 +394,6 @@ class _Simulator:
                     )
                 )
         t.steps.sort(key=lambda s: s.at)
-        return None
 
     def _good_probability(self, t: TicketSim) -> float:
         """Satisfaction follows the experience: slow first replies and reopens hurt."""
