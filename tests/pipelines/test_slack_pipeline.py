@@ -27,6 +27,7 @@ from tests.slack_fixtures import (
     running_sandbox,
     thread_of,
     tiny_company,
+    ts_of,
 )
 
 PAGE_SIZE = 5
@@ -249,6 +250,37 @@ def test_a_load_that_fails_midway_is_redone_by_the_next(company, tmp_path, monke
         server.sandbox.set_now(later)
         loader.run(server)
     assert_matches_sandbox(loader, company, later)
+
+
+def test_a_key_first_seen_after_20k_messages_still_loads(tmp_path, monkeypatch):
+    """DuckDB samples a JSON-lines file's first 20,480 rows for its columns; a key that first
+    appears later must still load (the load files are capped below that)."""
+    company = tiny_company(messages_per_channel=1)
+    channel = "C0TINYCHN00"
+    start = NOW - timedelta(days=3)
+    for n in range(20_600):
+        at = start + timedelta(seconds=n)
+        # History is served newest first: the oldest message, with the new key, comes last.
+        extra = {"is_starred": True} if n == 0 else {}
+        company.tables["slack"]["messages"].append(
+            Versioned(
+                key=(channel, n),
+                created_at=at,
+                payload={
+                    "channel": channel,
+                    "ts": ts_of(at, 7),
+                    "type": "message",
+                    "user": "U0TINYUSR01",
+                    "text": f"m{n}",
+                    **extra,
+                },
+            )
+        )
+    loader = Loader(tmp_path, monkeypatch, page_size=999)
+    with running_sandbox(company) as server:
+        loader.run(server)
+    starred = loader.query("select ts from raw_slack.messages where is_starred")
+    assert starred == [(ts_of(start, 7),)]
 
 
 def test_a_user_without_id_is_quarantined_and_named(company, tmp_path, monkeypatch, caplog):
