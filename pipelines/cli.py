@@ -18,7 +18,7 @@ import requests
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 
 from pipelines.common.errors import SourceError
-from pipelines.loader import SOURCES, load, warehouse_path
+from pipelines.loader import SOURCES, load, temporary_environment, warehouse_path
 
 if TYPE_CHECKING:
     from pipelines.sandbox.server import Sandbox
@@ -106,21 +106,18 @@ def _sandbox_environment(args: argparse.Namespace) -> Iterator[None]:
     sandbox = _make_sandbox(args)
     with SandboxServer(sandbox) as server:
         log.warning("sandbox serving seed %s scale %s at %s", args.seed, args.scale, server.url)
-        previous = {key: os.environ.get(key) for key in server.client_settings()}
-        os.environ.update(server.client_settings())
+        settings = server.client_settings()
         if args.faults:
-            # A "slow" fault must outlast the client's timeout, and retries should not dawdle.
-            os.environ.setdefault("RUNTIME__REQUEST_TIMEOUT", str(sandbox.options.slow_seconds / 2))
-            os.environ.setdefault("RUNTIME__REQUEST_BACKOFF_FACTOR", "0.1")
-            os.environ.setdefault("RUNTIME__REQUEST_MAX_ATTEMPTS", "12")
-        try:
+            # A "slow" fault must outlast the client's timeout, and retries should not dawdle;
+            # the user's own retry settings win.
+            fault_retries = {
+                "RUNTIME__REQUEST_TIMEOUT": str(sandbox.options.slow_seconds / 2),
+                "RUNTIME__REQUEST_BACKOFF_FACTOR": "0.1",
+                "RUNTIME__REQUEST_MAX_ATTEMPTS": "12",
+            }
+            settings |= {k: v for k, v in fault_retries.items() if k not in os.environ}
+        with temporary_environment(settings):
             yield
-        finally:
-            for key, value in previous.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
 
 
 def run_sandbox(args: argparse.Namespace) -> None:

@@ -6,7 +6,8 @@ import hashlib
 import importlib
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,21 @@ def pipelines_dir(warehouse: Path) -> Path:
     """
     digest = hashlib.sha1(str(warehouse).encode()).hexdigest()[:12]
     return REPO_ROOT / ".dlt" / "pipelines" / f"{warehouse.stem}-{digest}"
+
+
+@contextmanager
+def temporary_environment(settings: dict[str, str]) -> Iterator[None]:
+    """Set env vars (how dlt config reaches the sources) for a block, then restore them."""
+    previous = {key: os.environ.get(key) for key in settings}
+    os.environ.update(settings)
+    try:
+        yield
+    finally:
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def source_factory(name: str) -> Callable[..., Any]:

@@ -7,13 +7,12 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
 
-from pipelines.loader import SOURCES, SourceLoad, load
+from pipelines.loader import SOURCES, SourceLoad, load, temporary_environment
 from pipelines.sandbox.server import SandboxServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -36,20 +35,6 @@ def _without_sandbox_port(value: object) -> object:
     return SANDBOX_URL.sub("<sandbox>", value) if isinstance(value, str) else value
 
 
-@contextmanager
-def environment(settings: dict[str, str]) -> Iterator[None]:
-    previous = {key: os.environ.get(key) for key in settings}
-    os.environ.update(settings)
-    try:
-        yield
-    finally:
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
 def load_from(
     server: SandboxServer,
     warehouse: Path,
@@ -57,7 +42,7 @@ def load_from(
     extra_env: dict[str, str] | None = None,
 ) -> list[SourceLoad]:
     """Run the real sources in-process against `server` into `warehouse`."""
-    with environment({**server.client_settings(), **FAST_RETRY_ENV, **(extra_env or {})}):
+    with temporary_environment({**server.client_settings(), **FAST_RETRY_ENV, **(extra_env or {})}):
         return load(sources, warehouse)
 
 
