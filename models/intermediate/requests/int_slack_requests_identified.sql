@@ -2,7 +2,8 @@
     Slack requests (METRICS.md): top-level messages in an intake channel (seed
     slack_intake_channels) posted by a human, not bots, integrations or channel notices
     (subtypes such as channel_join). A deleted request that still has replies survives as
-    Slack's tombstone and is kept, flagged is_deleted. Per request: the first thread reply by
+    Slack's tombstone and is kept, flagged is_deleted; its author is known from its replies'
+    parent_user_id. Per request: the first thread reply by
     a different human (bots and the requester excluded) and whether the thread links a Linear
     issue (a reply naming an issue URL, or a Linear attachment pointing at the message).
 -#}
@@ -15,6 +16,7 @@ messages as (
         message_ts,
         thread_ts,
         user_id,
+        parent_user_id,
         subtype,
         linked_linear_identifier,
         posted_at,
@@ -58,17 +60,36 @@ linear_attachments as (
 
 ),
 
+thread_parents as (
+
+    select
+        channel_id,
+        thread_ts,
+        max(parent_user_id) as parent_user_id
+    from messages
+    where is_thread_reply
+    group by channel_id, thread_ts
+
+),
+
 requests as (
 
     select
         messages.channel_id,
         messages.message_ts,
-        messages.user_id,
+        case
+            when messages.subtype = 'tombstone' then thread_parents.parent_user_id
+            else messages.user_id
+        end as user_id,
         messages.posted_at,
         messages.is_deleted
     from messages
     inner join intake_channels
         on messages.channel_id = intake_channels.channel_id
+    left join thread_parents
+        on
+            messages.channel_id = thread_parents.channel_id
+            and messages.message_ts = thread_parents.thread_ts
     where
         not messages.is_thread_reply
         and (
@@ -106,7 +127,8 @@ thread_summary as (
         requests.message_ts,
         min(
             case
-                when replies.is_human and replies.user_id != requests.user_id then replies.posted_at
+                when replies.is_human and replies.user_id is distinct from requests.user_id
+                    then replies.posted_at
             end
         ) as first_response_at,
         min(case when replies.linked_linear_identifier is not null then replies.posted_at end)
