@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import functools
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,7 +18,8 @@ from graphql import GraphQLSchema, build_schema
 
 from pipelines.sandbox.company.model import Company, Payload, Versioned
 from pipelines.sandbox.credentials import SANDBOX_CREDENTIALS
-from pipelines.sandbox.server import Sandbox, SandboxOptions, SandboxServer
+from pipelines.sandbox.server import SandboxServer
+from tests.sandbox_helpers import NOW, START, single_vendor_company
 
 API_KEY = SANDBOX_CREDENTIALS["linear"]["api_key"]
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -34,10 +33,6 @@ def official_schema() -> GraphQLSchema:
         pytest.skip(f"Linear's official SDL is not available at {OFFICIAL_SDL}")
     return build_schema(OFFICIAL_SDL.read_text())
 
-
-START = datetime(2025, 10, 1, tzinfo=UTC)
-NOW = datetime(2026, 10, 1, tzinfo=UTC)
-HORIZON = NOW + timedelta(days=30)
 
 # More history entries than one nested page (the source asks for 50) and than Linear's cap
 # on `first` (250).
@@ -276,33 +271,21 @@ def build_linear_company() -> Company:
             )
         )
     ]
-    return Company(
-        seed=0,
-        scale=0.0,
-        start=START,
-        now=NOW,
-        horizon=HORIZON,
-        tables={
-            "linear": {
-                "teams": teams,
-                "users": users,
-                "workflow_states": states,
-                "labels": labels,
-                "projects": projects,
-                "cycles": cycles,
-                "issues": issues,
-                "issue_history": history,
-                "comments": comments,
-                "attachments": attachments,
-            }
+    return single_vendor_company(
+        "linear",
+        {
+            "teams": teams,
+            "users": users,
+            "workflow_states": states,
+            "labels": labels,
+            "projects": projects,
+            "cycles": cycles,
+            "issues": issues,
+            "issue_history": history,
+            "comments": comments,
+            "attachments": attachments,
         },
     )
-
-
-@contextmanager
-def running_sandbox(company: Company, **options: Any) -> Iterator[SandboxServer]:
-    with SandboxServer(Sandbox(company, SandboxOptions(**options))) as server:
-        yield server
 
 
 def post(

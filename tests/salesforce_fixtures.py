@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from pipelines.sandbox.company.model import ENTITIES, Company, Versioned
-from pipelines.sandbox.server import Sandbox, SandboxOptions, SandboxServer
-
-START = datetime(2025, 10, 1, tzinfo=UTC)
-NOW = datetime(2026, 10, 1, tzinfo=UTC)
-HORIZON = NOW + timedelta(days=30)
+from pipelines.sandbox.company.model import Company, Versioned
+from pipelines.sandbox.server import Sandbox
+from tests.sandbox_helpers import HORIZON, NOW, START, single_vendor_company
 
 # raw table -> Salesforce object
 OBJECTS = {
@@ -151,30 +146,16 @@ def tiny_company(accounts: int = 300, contacts_per_account: int = 2, seed: int =
                 else [],
             )
             opportunity_rows.append(opportunity)
-    return Company(
-        seed=seed,
-        scale=0.0,
-        start=START,
-        now=NOW,
-        horizon=HORIZON,
-        tables={
-            # The other vendors' blueprints are mounted too: give them empty tables.
-            **{vendor: {name: [] for name in entities} for vendor, entities in ENTITIES.items()},
-            "salesforce": {
-                "User": users,
-                "Account": account_rows,
-                "Contact": contact_rows,
-                "Opportunity": opportunity_rows,
-            },
+    return single_vendor_company(
+        "salesforce",
+        {
+            "User": users,
+            "Account": account_rows,
+            "Contact": contact_rows,
+            "Opportunity": opportunity_rows,
         },
+        seed=seed,
     )
-
-
-@contextmanager
-def serve(company: Company, **options: Any) -> Iterator[SandboxServer]:
-    """An in-process sandbox on a free port."""
-    with SandboxServer(Sandbox(company, SandboxOptions(seed=company.seed, **options))) as server:
-        yield server
 
 
 def sandbox_rows(sandbox: Sandbox, sobject: str) -> dict[str, dict[str, Any]]:

@@ -7,20 +7,15 @@ sandbox's indexes), so the API and the pipeline are both checked against an inde
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
 from pipelines.sandbox.company import build_company
-from pipelines.sandbox.company.model import ENTITIES, Company, Versioned
-from pipelines.sandbox.server import Sandbox, SandboxOptions, SandboxServer
+from pipelines.sandbox.company.model import Company, Versioned
+from tests.sandbox_helpers import NOW, START, single_vendor_company
 
-START = datetime(2025, 10, 1, tzinfo=UTC)
-NOW = datetime(2026, 10, 1, tzinfo=UTC)
-HORIZON = NOW + timedelta(days=30)
 TEAM_ID = "T0TINYTEAM1"
 TOKEN = "xoxb-sandbox-token"
 
@@ -169,19 +164,10 @@ def tiny_company(messages_per_channel: int = 40, seed: int = 3) -> Company:
     for n, channel in enumerate(channels):
         count = messages_per_channel if n != 3 else 8
         messages.extend(_channel_messages(channel.payload["id"], seed * 10 + n, count))
-    return Company(
+    return single_vendor_company(
+        "slack",
+        {"users": users, "channels": channels, "messages": messages},
         seed=seed,
-        scale=0.0,
-        start=START,
-        now=NOW,
-        horizon=HORIZON,
-        # The other vendors' APIs are served too: give them empty tables.
-        tables={
-            **{
-                vendor: {entity: [] for entity in entities} for vendor, entities in ENTITIES.items()
-            },
-            "slack": {"users": users, "channels": channels, "messages": messages},
-        },
         facts={"slack_workspace": "tiny-co"},
     )
 
@@ -252,9 +238,3 @@ def minimum_requests(company: Company, at: datetime, page_size: int) -> int:
 def generated_company() -> Company:
     """The generator's workspace the Slack tests share (they only move sandbox clocks)."""
     return build_company(seed=1, scale=0.05)
-
-
-@contextmanager
-def running_sandbox(company: Company, **options: Any) -> Iterator[SandboxServer]:
-    with SandboxServer(Sandbox(company, SandboxOptions(**options))) as server:
-        yield server

@@ -9,9 +9,7 @@ records that appear only when the clock advances.
 from __future__ import annotations
 
 import base64
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,13 +17,11 @@ import dlt
 import pytest
 import requests
 
-from pipelines.sandbox.company.model import ENTITIES, Company, Versioned
+from pipelines.sandbox.company.model import Company, Versioned
 from pipelines.sandbox.credentials import SANDBOX_CREDENTIALS
-from pipelines.sandbox.server import Sandbox, SandboxOptions, SandboxServer
+from pipelines.sandbox.server import SandboxServer
+from tests.sandbox_helpers import NOW, START, single_vendor_company
 
-START = datetime(2025, 10, 1, tzinfo=UTC)
-NOW = datetime(2026, 10, 1, tzinfo=UTC)
-HORIZON = NOW + timedelta(days=30)
 # Zendesk's incremental exports leave out the last minute before the request.
 EXPORT_LAG = timedelta(minutes=1)
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -355,18 +351,7 @@ def tiny_company(tickets: int = 24) -> Company:
             tables[entity].extend(records)
     for records in tables.values():
         records.sort(key=lambda record: record.created_at)
-    return Company(
-        seed=0,
-        scale=0.0,
-        start=START,
-        now=NOW,
-        horizon=HORIZON,
-        # The other vendors' APIs share the server: they get empty tables.
-        tables={
-            **{vendor: {key: [] for key in entities} for vendor, entities in ENTITIES.items()},
-            "zendesk": tables,
-        },
-    )
+    return single_vendor_company("zendesk", tables)
 
 
 # --- expectations from the company model itself (independent of the API code) ------------
@@ -410,13 +395,6 @@ class Api:
         response = self.get(path, **params)
         assert response.status_code == 200, response.text
         return response.json()
-
-
-@contextmanager
-def serve(company: Company, **options: Any) -> Iterator[SandboxServer]:
-    sandbox = Sandbox(company, SandboxOptions(**options))
-    with SandboxServer(sandbox) as server:
-        yield server
 
 
 def point_source_at(server: SandboxServer, monkeypatch: pytest.MonkeyPatch, **config: str) -> None:

@@ -40,21 +40,22 @@ def reference(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("kill_at", [0.3, 0.55, 0.8, 0.95])
+@pytest.mark.parametrize("kill_at", [0.2, 0.4, 0.6, 0.8])
 def test_sigkill_then_rerun_equals_clean_load(kill_at, reference, tmp_path):
     expected, duration = reference
     warehouse = tmp_path / "crashed.duckdb"
-    process = subprocess.Popen(
-        load_command(warehouse), cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    try:
-        process.wait(timeout=duration * kill_at)
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-    else:
-        pytest.fail(f"the load finished before {kill_at:.0%} of a clean load's time")
-    assert process.returncode == -signal.SIGKILL
+    # Kill at that share of a clean load's time; on a machine busier or idler than during the
+    # reference run the load may finish first: then start over and kill sooner.
+    for attempt in range(4):
+        warehouse.unlink(missing_ok=True)
+        process = subprocess.Popen(load_command(warehouse), cwd=REPO_ROOT)
+        try:
+            process.wait(timeout=duration * kill_at / 2**attempt)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+            break
+    assert process.returncode == -signal.SIGKILL, "the load always finished before the kill"
 
     rerun = subprocess.run(load_command(warehouse), cwd=REPO_ROOT, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr

@@ -12,7 +12,9 @@ from pipelines.common.errors import CredentialsError, SourceError
 from pipelines.linear.client import LinearClient, should_retry
 from pipelines.linear.queries import history_of_issues_query
 from pipelines.sandbox.server import SandboxServer
-from tests.linear_fixtures import API_KEY, NOW, build_linear_company, running_sandbox, visible
+from tests.linear_fixtures import API_KEY, build_linear_company, visible
+from tests.sandbox_helpers import NOW
+from tests.sandbox_helpers import serve as running_sandbox
 
 
 def response(status: int, body: bytes) -> requests.Response:

@@ -20,8 +20,9 @@ from pipelines.linear import ISSUES_PER_HISTORY_QUERY, MAX_PAGE_SIZE, linear_sou
 from pipelines.sandbox.company import build_company
 from pipelines.sandbox.company.model import Company, Versioned
 from pipelines.sandbox.server import SandboxServer
-from tests.linear_fixtures import build_linear_company, running_sandbox, visible
+from tests.linear_fixtures import build_linear_company, visible
 from tests.loading import FAST_RETRY_ENV, raw_snapshot
+from tests.sandbox_helpers import serve as running_sandbox
 
 TABLES = (
     "teams",

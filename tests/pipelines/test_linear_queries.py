@@ -8,7 +8,8 @@ from graphql import parse, validate
 from pipelines.linear import ISSUES_PER_HISTORY_QUERY, MAX_PAGE_SIZE
 from pipelines.linear.queries import all_queries
 from pipelines.sandbox.vendors.linear_complexity import MAX_COMPLEXITY
-from tests.linear_fixtures import build_linear_company, lid, official_schema, post, running_sandbox
+from tests.linear_fixtures import build_linear_company, lid, official_schema, post
+from tests.sandbox_helpers import serve as running_sandbox
 
 # [sources.linear] page_size in .dlt/config.toml
 DEFAULT_PAGE_SIZE = 100

@@ -18,7 +18,9 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from pipelines.common.errors import CredentialsError
 from pipelines.salesforce import salesforce_source
 from pipelines.sandbox.company.model import ENTITIES, Company, Entity, Versioned
-from tests.salesforce_fixtures import OBJECTS, sandbox_rows, serve, tiny_company
+from pipelines.sandbox.faults import FAULT_KINDS
+from tests.salesforce_fixtures import OBJECTS, sandbox_rows, tiny_company
+from tests.sandbox_helpers import serve
 
 FAST_RETRIES = {
     "RUNTIME__REQUEST_TIMEOUT": "1",
@@ -184,7 +186,7 @@ def test_transport_faults_do_not_change_the_result(tiny, tmp_path, monkeypatch):
 def test_every_fault_kind_in_a_row_is_survived(tmp_path, monkeypatch):
     """Each kind hits one data request (403 REQUEST_LIMIT_EXCEEDED too, which Salesforce sends
     without Retry-After), the retry succeeds, and the load still matches the sandbox."""
-    kinds = ["rate_limited", "server_error", "bad_gateway", "unavailable", "truncated", "slow"]
+    kinds = list(FAULT_KINDS)
     options = {"slow_seconds": 1.5, "retry_after_seconds": 0}
     with serve(tiny_company(accounts=250), **options) as server:
         draws = iter([None] + [draw for kind in kinds for draw in (kind, None)])

@@ -19,12 +19,12 @@ from pipelines.sandbox.company.model import Company, Versioned
 from pipelines.sandbox.server import SandboxServer
 from pipelines.slack import slack_source
 from tests.loading import FAST_RETRY_ENV, raw_snapshot, snapshot_differences
+from tests.sandbox_helpers import NOW
+from tests.sandbox_helpers import serve as running_sandbox
 from tests.slack_fixtures import (
-    NOW,
     expected_messages,
     generated_company,
     minimum_requests,
-    running_sandbox,
     thread_of,
     tiny_company,
     ts_of,

@@ -18,16 +18,14 @@ from flask import request
 
 from pipelines.common.errors import CredentialsError
 from pipelines.sandbox.company.model import Company, Versioned
+from tests.sandbox_helpers import NOW, START, serve
 from tests.zendesk_fixtures import (
-    NOW,
     RAW_TABLES,
-    START,
     expected_rows,
     make_pipeline,
     point_source_at,
     query,
     run_source,
-    serve,
     table_rows,
     tiny_company,
 )

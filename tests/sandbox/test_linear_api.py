@@ -11,16 +11,9 @@ from typing import Any
 import pytest
 
 from pipelines.sandbox.server import SandboxServer
-from tests.linear_fixtures import (
-    API_KEY,
-    LONG_HISTORY,
-    NOW,
-    build_linear_company,
-    lid,
-    post,
-    running_sandbox,
-    visible,
-)
+from tests.linear_fixtures import API_KEY, LONG_HISTORY, build_linear_company, lid, post, visible
+from tests.sandbox_helpers import NOW
+from tests.sandbox_helpers import serve as running_sandbox
 
 # Exact arithmetic for complexity points (0.1 per field).
 TENTH = Fraction(1, 10)

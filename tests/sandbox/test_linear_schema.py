@@ -14,7 +14,8 @@ from graphql import (
 
 from pipelines.linear.queries import all_queries
 from pipelines.sandbox.vendors.linear_schema import SCHEMA_PATH
-from tests.linear_fixtures import build_linear_company, lid, official_schema, post, running_sandbox
+from tests.linear_fixtures import build_linear_company, lid, official_schema, post
+from tests.sandbox_helpers import serve as running_sandbox
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,8 @@ import pytest
 import requests
 
 from pipelines.sandbox.credentials import SANDBOX_CREDENTIALS
-from tests.salesforce_fixtures import serve, tiny_company
+from tests.salesforce_fixtures import tiny_company
+from tests.sandbox_helpers import serve
 
 CREDENTIALS = SANDBOX_CREDENTIALS["salesforce"]
 V = "/services/data/v59.0"
@@ -502,7 +503,11 @@ def test_faults_are_rendered_in_salesforce_shapes():
             kind = {200: "ok", 403: "rate_limited", 500: "server_error", 502: "bad_gateway"}.get(
                 response.status_code, "unavailable"
             )
+            if kind == "ok" and not response.text.rstrip().endswith("}"):
+                kind = "broken_json"  # a whole 200 whose body is not JSON
             seen[kind] = seen.get(kind, 0) + 1
+            if kind == "broken_json":
+                continue
             assert "Sforce-Limit-Info" in response.headers
             if response.status_code == 403:
                 assert error_code(response) == "REQUEST_LIMIT_EXCEEDED"
@@ -522,9 +527,18 @@ def test_faults_are_rendered_in_salesforce_shapes():
         "bad_gateway",
         "unavailable",
         "truncated",
+        "broken_json",
         "slow",
     }
     # Each drawn fault got its own rendering; "slow" ones answer normally, only late.
-    for kind in ("rate_limited", "server_error", "bad_gateway", "unavailable", "truncated"):
+    kinds = (
+        "rate_limited",
+        "server_error",
+        "bad_gateway",
+        "unavailable",
+        "truncated",
+        "broken_json",
+    )
+    for kind in kinds:
         assert seen.get(kind, 0) == drawn[kind], kind
     assert seen["ok"] == 150 - sum(n for kind, n in drawn.items() if kind != "slow")

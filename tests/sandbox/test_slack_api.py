@@ -12,15 +12,9 @@ import requests
 
 from pipelines.sandbox.company.model import Versioned
 from pipelines.sandbox.server import SandboxServer
-from tests.slack_fixtures import (
-    NOW,
-    TOKEN,
-    expected_messages,
-    running_sandbox,
-    thread_of,
-    tiny_company,
-    ts_of,
-)
+from tests.sandbox_helpers import NOW
+from tests.sandbox_helpers import serve as running_sandbox
+from tests.slack_fixtures import TOKEN, expected_messages, thread_of, tiny_company, ts_of
 
 SUPPORT = "C0TINYCHN00"
 NOT_MEMBER = "C0TINYCHN02"

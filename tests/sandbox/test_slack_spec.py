@@ -20,14 +20,9 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from pipelines.sandbox.server import SandboxServer
-from tests.slack_fixtures import (
-    NOW,
-    TOKEN,
-    expected_messages,
-    generated_company,
-    running_sandbox,
-    tiny_company,
-)
+from tests.sandbox_helpers import NOW
+from tests.sandbox_helpers import serve as running_sandbox
+from tests.slack_fixtures import TOKEN, expected_messages, generated_company, tiny_company
 
 SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "specs" / "slack"
 SPEC_FILE = SPEC / "slack_web_openapi_v2.json"

@@ -15,15 +15,8 @@ from typing import Any
 import pytest
 import requests
 
-from tests.zendesk_fixtures import (
-    EXPORT_LAG,
-    NOW,
-    Api,
-    basic_auth,
-    serve,
-    tiny_company,
-    visible,
-)
+from tests.sandbox_helpers import NOW, serve
+from tests.zendesk_fixtures import EXPORT_LAG, Api, basic_auth, tiny_company, visible
 
 TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
 EXPORT = "/api/v2/incremental/tickets/cursor.json"

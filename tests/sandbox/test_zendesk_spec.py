@@ -14,7 +14,8 @@ import jsonschema
 import pytest
 import yaml
 
-from tests.zendesk_fixtures import NOW, ZENDESK_SPEC, Api, serve, tiny_company, visible
+from tests.sandbox_helpers import NOW, serve
+from tests.zendesk_fixtures import ZENDESK_SPEC, Api, tiny_company, visible
 
 pytestmark = pytest.mark.skipif(
     not ZENDESK_SPEC.exists(), reason=f"Zendesk OpenAPI document not found at {ZENDESK_SPEC}"
