@@ -8,6 +8,7 @@ import logging
 import os
 import signal
 import sys
+import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
@@ -126,10 +127,13 @@ def run_sandbox(args: argparse.Namespace) -> None:
     from pipelines.sandbox.tls import throwaway_ssl_context
 
     sandbox = _make_sandbox(args)
-    ssl_context = throwaway_ssl_context() if args.tls else None
+    cert_dir = Path(tempfile.mkdtemp(prefix="sandbox-tls-")) if args.tls else None
+    ssl_context = throwaway_ssl_context(cert_dir) if cert_dir else None
     server = SandboxServer(sandbox, host=args.host, port=args.port, ssl_context=ssl_context)
     print(f"Sandbox (seed {args.seed}, scale {args.scale}, now {sandbox.now.isoformat()})")
     print(f"  serving on {server.url}   (Ctrl-C stops)")
+    if cert_dir:
+        print(f"  certificate to trust: {cert_dir / 'sandbox-cert.pem'}")
     for key, value in server.client_settings().items():
         print(f"  {key}={value}")
     print(f"  credentials: {SANDBOX_CREDENTIALS}")
