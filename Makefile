@@ -58,9 +58,11 @@ bench: setup  ## time load and dbt build at scale 1 and 4 (figures, no assertion
 clean:  ## remove the warehouse, dbt output and dlt local state
 	rm -rf warehouse.duckdb target logs .dlt/pipelines
 
-lock:  ## re-pin requirements.txt from pyproject.toml (needs the registry)
+lock:  ## re-pin requirements.txt from pyproject.toml's direct dependencies (needs the registry)
 	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
-	/tmp/lock-venv/bin/pip install --quiet '.[dev]'
+	$(PYTHON) -c "import tomllib; p = tomllib.load(open('pyproject.toml', 'rb'))['project']; \
+	  print('\n'.join(p['dependencies'] + p['optional-dependencies']['dev']))" > /tmp/lock-venv/direct.txt
+	/tmp/lock-venv/bin/pip install --quiet -r /tmp/lock-venv/direct.txt
 	{ echo "# Pinned lock of every Python dependency (direct ones are listed in pyproject.toml)."; \
 	  echo "# Regenerate: make lock"; \
-	  /tmp/lock-venv/bin/pip freeze --all --exclude-editable | grep -viE '^(pip|wheel|support-analytics)=='; } > requirements.txt
+	  /tmp/lock-venv/bin/pip freeze --all | grep -viE '^(pip|wheel)=='; } > requirements.txt
