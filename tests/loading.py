@@ -96,8 +96,13 @@ def snapshot_differences(expected: Snapshot, actual: Snapshot) -> list[str]:
     return problems
 
 
-def run_dbt(warehouse: Path, *args: str, target_dir: Path) -> subprocess.CompletedProcess:
-    """`dbt <args>` in a subprocess on `warehouse` (in-process dbt would keep the file open)."""
+def run_dbt(
+    warehouse: Path, *args: str, target_dir: Path, as_of: str | None = AS_OF
+) -> subprocess.CompletedProcess:
+    """`dbt <args>` in a subprocess on `warehouse` (in-process dbt would keep the file open).
+
+    `as_of=None` leaves the var unset: the models then measure at the current time.
+    """
     env = {
         **os.environ,
         "WAREHOUSE_PATH": str(warehouse),
@@ -111,8 +116,7 @@ def run_dbt(warehouse: Path, *args: str, target_dir: Path) -> subprocess.Complet
             str(target_dir / "target"),
             "--log-path",
             str(target_dir / "logs"),
-            "--vars",
-            f'{{as_of: "{AS_OF}"}}',
+            *(["--vars", f'{{as_of: "{as_of}"}}'] if as_of else []),
         ],
         cwd=REPO_ROOT,
         env=env,

@@ -175,3 +175,9 @@ def test_second_load_and_build_leave_the_same_rows(company, warehouse, tmp_path)
     build = run_dbt(warehouse, "build", target_dir=tmp_path)
     assert build.returncode == 0, build.stdout[-4000:]
     assert table_counts(warehouse) == before
+
+
+def test_marts_build_without_as_of(warehouse, tmp_path):
+    """`dbt build` as a user types it: as_of defaults to the current time, contracts still hold."""
+    build = run_dbt(warehouse, "build", "--select", "marts", target_dir=tmp_path, as_of=None)
+    assert build.returncode == 0, build.stdout[-4000:]
