@@ -97,7 +97,7 @@ class NextRecordsUrlPaginator(BasePaginator):
 
     def update_request(self, request: requests.Request) -> None:
         if self._next:
-            # Concatenate, not urljoin: the instance URL may carry a path (a proxy, the sandbox).
+            # Concatenate, not urljoin: an instance URL behind a proxy may carry a path.
             request.url = f"{self.instance_url}{self._next}"
             request.params = {}
 

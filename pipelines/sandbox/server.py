@@ -1,7 +1,8 @@
 """The sandbox HTTP server: one Flask app serving the four vendor APIs on 127.0.0.1.
 
-Vendor APIs live under path prefixes (`/linear`, `/slack`, `/zendesk`, `/salesforce`), each a
-blueprint from `pipelines.sandbox.vendors`. Sandbox control endpoints live under `/_sandbox`.
+Vendor APIs are blueprints from `pipelines.sandbox.vendors`: Linear, Slack and Zendesk under
+path prefixes (`/linear`, `/slack`, `/zendesk`), Salesforce at the root, as a real org serves its
+API at its instance's origin. Sandbox control endpoints live under `/_sandbox`.
 """
 
 from __future__ import annotations
@@ -185,7 +186,8 @@ def sandbox_client_settings(url: str) -> dict[str, str]:
         "SOURCES__ZENDESK__BASE_URL": f"{url}/zendesk",
         "SOURCES__ZENDESK__EMAIL": creds["zendesk"]["email"],
         "SOURCES__ZENDESK__API_TOKEN": creds["zendesk"]["api_token"],
-        "SOURCES__SALESFORCE__LOGIN_URL": f"{url}/salesforce",
+        # The sandbox's origin is both the login URL and the instance, as a My Domain is.
+        "SOURCES__SALESFORCE__LOGIN_URL": url,
         "SOURCES__SALESFORCE__CLIENT_ID": creds["salesforce"]["client_id"],
         "SOURCES__SALESFORCE__CLIENT_SECRET": creds["salesforce"]["client_secret"],
         "SOURCES__SALESFORCE__USERNAME": creds["salesforce"]["username"],

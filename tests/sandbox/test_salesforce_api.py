@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
@@ -93,7 +94,7 @@ class Client:
 
     def login(self, **overrides: str) -> requests.Response:
         form = {"grant_type": "password", **CREDENTIALS, **overrides}
-        response = self.http.post(f"{self.url}/salesforce/services/oauth2/token", data=form)
+        response = self.http.post(f"{self.url}/services/oauth2/token", data=form)
         if response.ok:
             self.token = response.json()["access_token"]
         return response
@@ -102,7 +103,7 @@ class Client:
         headers = {"Authorization": f"Bearer {self.token}"}
         if batch is not None:
             headers["Sforce-Query-Options"] = f"batchSize={batch}"
-        return self.http.get(f"{self.url}/salesforce{path}", params=params, headers=headers)
+        return self.http.get(f"{self.url}{path}", params=params, headers=headers)
 
     def pages(self, soql: str, query_all: bool = False, batch: int | None = None) -> Iterator[Any]:
         response = self.get(f"{V}/{'queryAll' if query_all else 'query'}", batch, q=soql)
@@ -172,7 +173,7 @@ def test_password_grant_returns_a_signed_token(server):
     assert response.status_code == 200
     body = response.json()
     jsonschema.validate(body, TOKEN_SCHEMA)
-    assert body["instance_url"] == f"{server.url}/salesforce"
+    assert body["instance_url"] == server.url
     # Salesforce's signature: base64 HMAC-SHA256 of id + issued_at, keyed by the client secret.
     expected = hmac.new(
         CREDENTIALS["client_secret"].encode(),
@@ -181,6 +182,16 @@ def test_password_grant_returns_a_signed_token(server):
     ).digest()
     assert base64.b64decode(body["signature"]) == expected
     assert int(body["issued_at"]) == int(server.sandbox.now.timestamp() * 1000)
+
+
+def test_instance_url_is_an_origin_that_serves_the_api(server):
+    """Salesforce's instance_url is scheme://host[:port]; clients call /services/... at its root."""
+    client = Client(server.url)
+    instance = urlsplit(client.login().json()["instance_url"])
+    assert (instance.path, instance.query, instance.fragment) == ("", "", "")
+    assert instance.scheme == "http" and instance.netloc == urlsplit(server.url).netloc
+    client.url = instance.geturl()
+    assert client.get(f"{V}/query", q="SELECT Id FROM User").status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -206,7 +217,7 @@ def test_client_credentials_grant_with_basic_auth(server):
     http = requests.Session()
     http.trust_env = False
     response = http.post(
-        f"{server.url}/salesforce/services/oauth2/token",
+        f"{server.url}/services/oauth2/token",
         data={"grant_type": "client_credentials"},
         auth=(CREDENTIALS["client_id"], CREDENTIALS["client_secret"]),
     )
@@ -447,11 +458,11 @@ def test_describe_lists_the_fields_the_queries_accept(client):
 
 
 def test_versions_and_bulk_fallback(client):
-    versions = client.http.get(f"{client.url}/salesforce/services/data/").json()
+    versions = client.http.get(f"{client.url}/services/data/").json()
     assert {"label", "url", "version"} <= set(versions[0])
     assert "59.0" in [v["version"] for v in versions]
     bulk = client.http.post(
-        f"{client.url}/salesforce/services/async/59.0/job",
+        f"{client.url}/services/async/59.0/job",
         headers={"X-SFDC-Session": client.token},
     )
     assert bulk.status_code == 400 and "Async API not enabled" in bulk.text

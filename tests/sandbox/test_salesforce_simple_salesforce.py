@@ -2,7 +2,8 @@
 
 It talks only https, so a second server runs with a throwaway certificate. The client trusts it
 through its own session (`verify` set, `trust_env` off: REQUESTS_CA_BUNDLE, set on these
-machines, would otherwise override `verify`), and gets the instance as `host:port/salesforce`.
+machines, would otherwise override `verify`), and takes the `instance_url` exactly as the token
+endpoint returned it, as it would from a real org.
 """
 
 from __future__ import annotations
@@ -33,17 +34,26 @@ def tls(tmp_path_factory):
 def connect(server, session) -> Salesforce:
     credentials = SANDBOX_CREDENTIALS["salesforce"]
     token = session.post(
-        f"{server.url}/salesforce/services/oauth2/token",
+        f"{server.url}/services/oauth2/token",
         data={"grant_type": "password", **credentials},
     )
     assert token.status_code == 200, token.text
     body = token.json()
-    assert body["instance_url"].startswith("https://")
-    # simple-salesforce keeps only host:port of an instance_url; `instance` keeps the path.
-    instance = body["instance_url"].removeprefix("https://")
     return Salesforce(
-        session_id=body["access_token"], instance=instance, session=session, version="59.0"
+        session_id=body["access_token"],
+        instance_url=body["instance_url"],
+        session=session,
+        version="59.0",
     )
+
+
+def test_the_returned_instance_url_is_where_simple_salesforce_calls(tls):
+    _, server, session = tls
+    sf = connect(server, session)
+    # simple-salesforce keeps host:port of the instance_url and calls https://<it>/services/...
+    assert f"https://{sf.sf_instance}" == server.url
+    assert sf.base_url == f"{server.url}/services/data/v59.0/"
+    assert sf.query("SELECT Id FROM User")["totalSize"] > 0
 
 
 @pytest.mark.parametrize("sobject", sorted(OBJECTS.values()))

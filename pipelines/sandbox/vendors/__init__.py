@@ -1,4 +1,4 @@
-"""The four vendor APIs, each a Flask blueprint under its own path prefix."""
+"""The four vendor APIs as Flask blueprints: Salesforce at the root, the others under a prefix."""
 
 from __future__ import annotations
 

@@ -1,6 +1,8 @@
-"""The sandbox's Salesforce: OAuth token endpoint and the REST query API, under `/salesforce`.
+"""The sandbox's Salesforce: OAuth token endpoint and the REST query API, at the root.
 
-Endpoints (paths relative to the instance, which is `<sandbox url>/salesforce`):
+Like a real org, whose `instance_url` is a bare origin (`https://acme.my.salesforce.com`), the
+instance is the sandbox's origin (`http://127.0.0.1:<port>`): it serves these paths at the root
+and is its own login URL. Endpoints:
 
 - `POST /services/oauth2/token`: OAuth 2.0 `grant_type=password` (client_id, client_secret,
   username, password as form fields) or `client_credentials` (HTTP Basic client_id:secret).
@@ -29,8 +31,8 @@ Reaching the sandbox over TLS (simple-salesforce only speaks https): start a sec
 sandbox --tls`), take `access_token` and `instance_url` from the token endpoint, and trust
 `cert_dir / "sandbox-cert.pem"`: a session with `s.verify = cert_path` and `s.trust_env = False`
 (REQUESTS_CA_BUNDLE otherwise overrides `verify`), or `REQUESTS_CA_BUNDLE=<cert_path>` for the
-process. simple-salesforce keeps only host:port of an `instance_url`, so hand it the instance
-with its path: `Salesforce(session_id=token, instance="127.0.0.1:<port>/salesforce", session=s)`.
+process. Then `Salesforce(session_id=token, instance_url=instance_url, session=s)`, the
+`instance_url` as the token endpoint returned it.
 """
 
 from __future__ import annotations
@@ -134,7 +136,7 @@ class Sessions:
 
 
 def create_blueprint(sandbox: Sandbox) -> Blueprint:
-    blueprint = Blueprint(VENDOR, __name__, url_prefix="/salesforce")
+    blueprint = Blueprint(VENDOR, __name__)
     credentials = SANDBOX_CREDENTIALS[VENDOR]
     sessions = Sessions(sandbox.company.seed)
     queries = QueryService(Records(sandbox), lambda: sandbox.now)
@@ -188,7 +190,8 @@ def create_blueprint(sandbox: Sandbox) -> Blueprint:
         if client_secret != credentials["client_secret"]:
             return oauth_error("invalid_client", "invalid client credentials")
         now = sandbox.now
-        instance_url = f"{request.host_url.rstrip('/')}{blueprint.url_prefix}"
+        # Scheme, host and port only: Salesforce's instance_url carries no path.
+        instance_url = request.host_url.rstrip("/")
         identity = f"{instance_url}/id/{sessions.org_id}/005{base62(username.encode(), 15)}"
         issued_at = str(int(now.timestamp() * 1000))
         signature = hmac.new(
