@@ -2,7 +2,8 @@
 
 Vendor APIs are blueprints from `pipelines.sandbox.vendors`: Linear, Slack and Zendesk under
 path prefixes (`/linear`, `/slack`, `/zendesk`), Salesforce at the root, as a real org serves its
-API at its instance's origin. Sandbox control endpoints live under `/_sandbox`.
+API at its instance's origin. Sandbox control endpoints live under `/_sandbox`. A request no
+route serves gets its vendor's JSON error, never an HTML page.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ class Sandbox:
 
 
 def create_app(sandbox: Sandbox) -> Flask:
-    from pipelines.sandbox.vendors import blueprints
+    from pipelines.sandbox.vendors import blueprints, unrouted
 
     app = Flask("sandbox")
     app.config["JSON_SORT_KEYS"] = False
@@ -93,6 +94,7 @@ def create_app(sandbox: Sandbox) -> Flask:
     app.extensions["sandbox"] = sandbox
     for blueprint in blueprints(sandbox):
         app.register_blueprint(blueprint)
+    unrouted.register(app)
 
     @app.get("/_sandbox/status")
     def status() -> Any:

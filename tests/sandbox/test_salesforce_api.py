@@ -468,6 +468,32 @@ def test_versions_and_bulk_fallback(client):
     assert bulk.status_code == 400 and "Async API not enabled" in bulk.text
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/services",
+        "/services/data/v59.0/nope",
+        "/services/data/v59.0/sobjects/Account",
+        "/services/apexrest/anything",
+        # The old path prefix: the API lives at the instance's root and nowhere else.
+        "/salesforce/services/data/v59.0/query",
+    ],
+)
+def test_unknown_paths_are_salesforce_not_found(client, path):
+    response = client.get(path, q="SELECT Id FROM User")
+    assert response.status_code == 404
+    assert response.headers["Content-Type"].startswith("application/json")
+    assert error_code(response) == "NOT_FOUND"
+
+
+def test_a_wrong_method_is_salesforce_method_not_allowed(client):
+    response = client.get("/services/oauth2/token")
+    assert response.status_code == 405
+    assert error_code(response) == "METHOD_NOT_ALLOWED"
+    assert "POST" in response.headers["Allow"]
+
+
 def test_every_response_reports_api_usage(client, server):
     counts = []
     for response in (

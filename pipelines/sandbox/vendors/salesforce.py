@@ -21,7 +21,9 @@ clock (a real org's default timeout); after that, like a bad token, they get 401
 JSON arrays `[{"message", "errorCode"}]`: 400 MALFORMED_QUERY / INVALID_FIELD / INVALID_TYPE /
 INVALID_QUERY_LOCATOR, 404 NOT_FOUND, 403 REQUEST_LIMIT_EXCEEDED for the rate-limit fault (with
 no Retry-After, as Salesforce sends none), 500 UNKNOWN_EXCEPTION, 502 from the "gateway" as HTML,
-503 SERVER_UNAVAILABLE. Every response carries `Sforce-Limit-Info: api-usage=<n>/15000`.
+503 SERVER_UNAVAILABLE. Every response carries `Sforce-Limit-Info: api-usage=<n>/15000`. A path
+that no vendor serves gets 404 NOT_FOUND (405 METHOD_NOT_ALLOWED for a wrong method) in the same
+shape, from `pipelines.sandbox.vendors.unrouted`.
 
 Query cursors remember a position, not an offset, so paging is stable while records change
 (see `salesforce_records`).
