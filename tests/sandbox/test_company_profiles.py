@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from pipelines.cli import _make_sandbox, build_parser
 from pipelines.sandbox.company import build_company
 from pipelines.sandbox.company.profiles import SUPPORT_TEAM_KEY, apply_profile
 from pipelines.sandbox.company.truth import account_truth, slack_request_truth, ticket_truth
@@ -44,6 +45,16 @@ def versions(record) -> list[dict]:
 def test_unknown_profile_is_refused(full):
     with pytest.raises(ValueError, match="unknown company profile 'tiny'"):
         apply_profile(full, "tiny")
+
+
+@pytest.mark.parametrize("command", [["sandbox"], ["load", "--sandbox"]])
+def test_command_line_builds_the_chosen_profile(command):
+    parser = build_parser()
+    assert parser.parse_args(command).profile == "full"
+    args = parser.parse_args([*command, "--scale", "0.01", "--profile", "minimal"])
+    company = _make_sandbox(args).company
+    assert company.records("salesforce", "Opportunity") == []
+    assert company.records("salesforce", "Account")
 
 
 def test_optional_entities_are_empty_and_the_core_stays(full, minimal):
