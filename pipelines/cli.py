@@ -28,6 +28,8 @@ log = logging.getLogger("pipelines")
 
 
 def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
+    from pipelines.sandbox.company.profiles import PROFILES
+
     parser.add_argument("--seed", type=int, default=42, help="company seed (default 42)")
     parser.add_argument(
         "--scale", type=float, default=1.0, help="company size, e.g. 0.1 for tests (default 1)"
@@ -47,6 +49,12 @@ def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
         default=0.0,
         metavar="MINUTES",
         help="move the sandbox clock this many minutes per request (default when given: 5)",
+    )
+    parser.add_argument(
+        "--profile",
+        choices=PROFILES,
+        default="full",
+        help="the company as built (full), or with every optional entity empty (minimal)",
     )
     parser.add_argument(
         "--now",
@@ -88,12 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _make_sandbox(args: argparse.Namespace) -> Sandbox:
     from pipelines.sandbox.company import build_company
+    from pipelines.sandbox.company.profiles import apply_profile
     from pipelines.sandbox.server import Sandbox, SandboxOptions
 
     options = SandboxOptions(
         seed=args.seed, scale=args.scale, faults=args.faults, churn_minutes=args.churn
     )
-    sandbox = Sandbox(build_company(seed=args.seed, scale=args.scale), options)
+    company = apply_profile(build_company(seed=args.seed, scale=args.scale), args.profile)
+    sandbox = Sandbox(company, options)
     if args.now:
         sandbox.set_now(args.now)
     return sandbox
@@ -106,7 +116,13 @@ def _sandbox_environment(args: argparse.Namespace) -> Iterator[None]:
 
     sandbox = _make_sandbox(args)
     with SandboxServer(sandbox) as server:
-        log.warning("sandbox serving seed %s scale %s at %s", args.seed, args.scale, server.url)
+        log.warning(
+            "sandbox serving seed %s scale %s (%s profile) at %s",
+            args.seed,
+            args.scale,
+            args.profile,
+            server.url,
+        )
         settings = server.client_settings()
         if args.faults:
             # A "slow" fault must outlast the client's timeout, and retries should not dawdle;
@@ -130,7 +146,10 @@ def run_sandbox(args: argparse.Namespace) -> None:
     cert_dir = Path(tempfile.mkdtemp(prefix="sandbox-tls-")) if args.tls else None
     ssl_context = throwaway_ssl_context(cert_dir) if cert_dir else None
     server = SandboxServer(sandbox, host=args.host, port=args.port, ssl_context=ssl_context)
-    print(f"Sandbox (seed {args.seed}, scale {args.scale}, now {sandbox.now.isoformat()})")
+    print(
+        f"Sandbox (seed {args.seed}, scale {args.scale}, {args.profile} profile, "
+        f"now {sandbox.now.isoformat()})"
+    )
     print(f"  serving on {server.url}   (Ctrl-C stops)")
     if cert_dir:
         print(f"  certificate to trust: {cert_dir / 'sandbox-cert.pem'}")

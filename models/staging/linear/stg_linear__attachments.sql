@@ -1,21 +1,21 @@
-{%- set columns = raw_columns(source('linear', 'attachments')) -%}
+{%- set raw = raw_table(source('linear', 'attachments')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as attachment_id,
-        {{ raw_column(columns, 'issue_id', 'varchar') }} as issue_id,
-        {{ raw_column(columns, 'creator_id', 'varchar') }} as creator_user_id,
-        {{ raw_column(columns, 'url', 'varchar') }} as url,
-        {{ raw_column(columns, 'title', 'varchar') }} as title,
-        {{ raw_column(columns, 'source_type', 'varchar') }} as source_type,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at,
-        {{ raw_column(columns, 'archived_at', 'timestamp') }} as archived_at,
-        {{ raw_column(columns, 'deleted_at', 'timestamp') }} as deleted_at
-    from {{ source('linear', 'attachments') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as attachment_id,
+        {{ raw_column(raw, 'issue_id', 'varchar') }} as issue_id,
+        {{ raw_column(raw, 'creator_id', 'varchar') }} as creator_user_id,
+        {{ raw_column(raw, 'url', 'varchar') }} as url,
+        {{ raw_column(raw, 'title', 'varchar') }} as title,
+        {{ raw_column(raw, 'source_type', 'varchar') }} as source_type,
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'archived_at', 'timestamp') }} as archived_at,
+        {{ raw_column(raw, 'deleted_at', 'timestamp') }} as deleted_at
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,20 +1,20 @@
-{%- set columns = raw_columns(source('linear', 'comments')) -%}
+{%- set raw = raw_table(source('linear', 'comments')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as comment_id,
-        {{ raw_column(columns, 'issue_id', 'varchar') }} as issue_id,
-        {{ raw_column(columns, 'user_id', 'varchar') }} as user_id,
-        {{ raw_column(columns, 'parent_id', 'varchar') }} as parent_comment_id,
-        {{ raw_column(columns, 'edited_at', 'timestamp') }} as edited_at,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at,
-        {{ raw_column(columns, 'archived_at', 'timestamp') }} as archived_at,
-        {{ raw_column(columns, 'deleted_at', 'timestamp') }} as deleted_at
-    from {{ source('linear', 'comments') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as comment_id,
+        {{ raw_column(raw, 'issue_id', 'varchar') }} as issue_id,
+        {{ raw_column(raw, 'user_id', 'varchar') }} as user_id,
+        {{ raw_column(raw, 'parent_id', 'varchar') }} as parent_comment_id,
+        {{ raw_column(raw, 'edited_at', 'timestamp') }} as edited_at,
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'archived_at', 'timestamp') }} as archived_at,
+        {{ raw_column(raw, 'deleted_at', 'timestamp') }} as deleted_at
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,22 +1,22 @@
-{%- set columns = raw_columns(source('linear', 'cycles')) -%}
+{%- set raw = raw_table(source('linear', 'cycles')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as cycle_id,
-        {{ raw_column(columns, 'number', 'integer') }} as cycle_number,
-        {{ raw_column(columns, 'name', 'varchar') }} as cycle_name,
-        {{ raw_column(columns, 'team_id', 'varchar') }} as team_id,
-        {{ raw_column(columns, 'starts_at', 'timestamp') }} as starts_at,
-        {{ raw_column(columns, 'ends_at', 'timestamp') }} as ends_at,
-        {{ raw_column(columns, 'completed_at', 'timestamp') }} as completed_at,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at,
-        {{ raw_column(columns, 'archived_at', 'timestamp') }} as archived_at,
-        {{ raw_column(columns, 'deleted_at', 'timestamp') }} as deleted_at
-    from {{ source('linear', 'cycles') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as cycle_id,
+        {{ raw_column(raw, 'number', 'integer') }} as cycle_number,
+        {{ raw_column(raw, 'name', 'varchar') }} as cycle_name,
+        {{ raw_column(raw, 'team_id', 'varchar') }} as team_id,
+        {{ raw_column(raw, 'starts_at', 'timestamp') }} as starts_at,
+        {{ raw_column(raw, 'ends_at', 'timestamp') }} as ends_at,
+        {{ raw_column(raw, 'completed_at', 'timestamp') }} as completed_at,
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'archived_at', 'timestamp') }} as archived_at,
+        {{ raw_column(raw, 'deleted_at', 'timestamp') }} as deleted_at
+    from {{ raw_from(raw) }}
 
 ),
 

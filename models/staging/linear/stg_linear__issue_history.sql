@@ -1,24 +1,24 @@
-{%- set columns = raw_columns(source('linear', 'issue_history')) -%}
+{%- set raw = raw_table(source('linear', 'issue_history')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as issue_history_id,
-        {{ raw_column(columns, 'issue_id', 'varchar') }} as issue_id,
-        {{ raw_column(columns, 'actor_id', 'varchar') }} as actor_user_id,
-        {{ raw_column(columns, 'from_state_id', 'varchar') }} as from_state_id,
-        {{ raw_column(columns, 'to_state_id', 'varchar') }} as to_state_id,
-        {{ raw_column(columns, 'from_assignee_id', 'varchar') }} as from_assignee_user_id,
-        {{ raw_column(columns, 'to_assignee_id', 'varchar') }} as to_assignee_user_id,
-        {{ raw_column(columns, 'from_priority', 'integer') }} as from_priority,
-        {{ raw_column(columns, 'to_priority', 'integer') }} as to_priority,
-        {{ raw_column(columns, 'archived', 'boolean') }} as is_archive_event,
-        {{ raw_column(columns, 'trashed', 'boolean') }} as is_trash_event,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at
-    from {{ source('linear', 'issue_history') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as issue_history_id,
+        {{ raw_column(raw, 'issue_id', 'varchar') }} as issue_id,
+        {{ raw_column(raw, 'actor_id', 'varchar') }} as actor_user_id,
+        {{ raw_column(raw, 'from_state_id', 'varchar') }} as from_state_id,
+        {{ raw_column(raw, 'to_state_id', 'varchar') }} as to_state_id,
+        {{ raw_column(raw, 'from_assignee_id', 'varchar') }} as from_assignee_user_id,
+        {{ raw_column(raw, 'to_assignee_id', 'varchar') }} as to_assignee_user_id,
+        {{ raw_column(raw, 'from_priority', 'integer') }} as from_priority,
+        {{ raw_column(raw, 'to_priority', 'integer') }} as to_priority,
+        {{ raw_column(raw, 'archived', 'boolean') }} as is_archive_event,
+        {{ raw_column(raw, 'trashed', 'boolean') }} as is_trash_event,
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,14 +1,14 @@
 {#- One row per issue and label id (Linear `labelIds`, loaded as a JSON array). -#}
-{%- set columns = raw_columns(source('linear', 'issues')) -%}
+{%- set raw = raw_table(source('linear', 'issues')) -%}
 
 with
 
 issues as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as issue_id,
-        {{ raw_column(columns, 'label_ids', 'json') }} as label_ids
-    from {{ source('linear', 'issues') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as issue_id,
+        {{ raw_column(raw, 'label_ids', 'json') }} as label_ids
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,23 +1,23 @@
-{%- set columns = raw_columns(source('linear', 'projects')) -%}
+{%- set raw = raw_table(source('linear', 'projects')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as project_id,
-        {{ raw_column(columns, 'name', 'varchar') }} as project_name,
-        {{ raw_column(columns, 'state', 'varchar') }} as project_state,
-        {{ raw_column(columns, 'started_at', 'timestamp') }} as started_at,
-        {{ raw_column(columns, 'completed_at', 'timestamp') }} as completed_at,
-        {{ raw_column(columns, 'canceled_at', 'timestamp') }} as canceled_at,
-        {{ raw_column(columns, 'target_date', 'date') }} as target_date,
-        {{ raw_column(columns, 'lead_id', 'varchar') }} as lead_user_id,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at,
-        {{ raw_column(columns, 'archived_at', 'timestamp') }} as archived_at,
-        {{ raw_column(columns, 'deleted_at', 'timestamp') }} as deleted_at
-    from {{ source('linear', 'projects') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as project_id,
+        {{ raw_column(raw, 'name', 'varchar') }} as project_name,
+        {{ raw_column(raw, 'state', 'varchar') }} as project_state,
+        {{ raw_column(raw, 'started_at', 'timestamp') }} as started_at,
+        {{ raw_column(raw, 'completed_at', 'timestamp') }} as completed_at,
+        {{ raw_column(raw, 'canceled_at', 'timestamp') }} as canceled_at,
+        {{ raw_column(raw, 'target_date', 'date') }} as target_date,
+        {{ raw_column(raw, 'lead_id', 'varchar') }} as lead_user_id,
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'archived_at', 'timestamp') }} as archived_at,
+        {{ raw_column(raw, 'deleted_at', 'timestamp') }} as deleted_at
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,18 +1,18 @@
-{%- set columns = raw_columns(source('linear', 'teams')) -%}
+{%- set raw = raw_table(source('linear', 'teams')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as team_id,
-        {{ raw_column(columns, 'key', 'varchar') }} as team_key,
-        {{ raw_column(columns, 'name', 'varchar') }} as team_name,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at,
-        {{ raw_column(columns, 'archived_at', 'timestamp') }} as archived_at,
-        {{ raw_column(columns, 'deleted_at', 'timestamp') }} as deleted_at
-    from {{ source('linear', 'teams') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as team_id,
+        {{ raw_column(raw, 'key', 'varchar') }} as team_key,
+        {{ raw_column(raw, 'name', 'varchar') }} as team_name,
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'archived_at', 'timestamp') }} as archived_at,
+        {{ raw_column(raw, 'deleted_at', 'timestamp') }} as deleted_at
+    from {{ raw_from(raw) }}
 
 ),
 

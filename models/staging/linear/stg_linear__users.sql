@@ -1,24 +1,24 @@
-{%- set columns = raw_columns(source('linear', 'users')) -%}
+{%- set raw = raw_table(source('linear', 'users')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as user_id,
-        {{ raw_column(columns, 'name', 'varchar') }} as user_name,
-        {{ raw_column(columns, 'display_name', 'varchar') }} as display_name,
-        {{ raw_column(columns, 'email', 'varchar') }} as email,
-        {{ raw_column(columns, 'active', 'boolean') }} as is_active,
-        {{ raw_column(columns, 'admin', 'boolean') }} as is_admin,
-        {{ raw_column(columns, 'guest', 'boolean') }} as is_guest,
-        {{ raw_column(columns, 'app', 'boolean') }} as is_app,
-        {{ raw_column(columns, 'timezone', 'varchar') }} as timezone,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at,
-        {{ raw_column(columns, 'archived_at', 'timestamp') }} as archived_at,
-        {{ raw_column(columns, 'deleted_at', 'timestamp') }} as deleted_at
-    from {{ source('linear', 'users') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as user_id,
+        {{ raw_column(raw, 'name', 'varchar') }} as user_name,
+        {{ raw_column(raw, 'display_name', 'varchar') }} as display_name,
+        {{ raw_column(raw, 'email', 'varchar') }} as email,
+        {{ raw_column(raw, 'active', 'boolean') }} as is_active,
+        {{ raw_column(raw, 'admin', 'boolean') }} as is_admin,
+        {{ raw_column(raw, 'guest', 'boolean') }} as is_guest,
+        {{ raw_column(raw, 'app', 'boolean') }} as is_app,
+        {{ raw_column(raw, 'timezone', 'varchar') }} as timezone,
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'archived_at', 'timestamp') }} as archived_at,
+        {{ raw_column(raw, 'deleted_at', 'timestamp') }} as deleted_at
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,19 +1,19 @@
-{%- set columns = raw_columns(source('salesforce', 'contacts')) -%}
+{%- set raw = raw_table(source('salesforce', 'contacts')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as contact_id,
-        {{ raw_column(columns, 'account_id', 'varchar') }} as account_id,
-        {{ raw_column(columns, 'email', 'varchar') }} as email,
-        {{ raw_column(columns, 'title', 'varchar') }} as title,
-        {{ raw_column(columns, 'owner_id', 'varchar') }} as owner_user_id,
-        {{ raw_column(columns, 'created_date', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'last_modified_date', 'timestamp') }} as updated_at,
-        {{ raw_column(columns, 'is_deleted', 'boolean') }} as is_deleted
-    from {{ source('salesforce', 'contacts') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as contact_id,
+        {{ raw_column(raw, 'account_id', 'varchar') }} as account_id,
+        {{ raw_column(raw, 'email', 'varchar') }} as email,
+        {{ raw_column(raw, 'title', 'varchar') }} as title,
+        {{ raw_column(raw, 'owner_id', 'varchar') }} as owner_user_id,
+        {{ raw_column(raw, 'created_date', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'last_modified_date', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'is_deleted', 'boolean') }} as is_deleted
+    from {{ raw_from(raw) }}
 
 ),
 

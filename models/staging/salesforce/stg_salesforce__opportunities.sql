@@ -1,28 +1,28 @@
-{%- set columns = raw_columns(source('salesforce', 'opportunities')) -%}
+{%- set raw = raw_table(source('salesforce', 'opportunities')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as opportunity_id,
-        {{ raw_column(columns, 'account_id', 'varchar') }} as account_id,
-        {{ raw_column(columns, 'name', 'varchar') }} as opportunity_name,
-        {{ raw_column(columns, 'stage_name', 'varchar') }} as stage_name,
-        {{ raw_column(columns, 'amount', 'double') }} as amount,
-        {{ raw_column(columns, 'close_date', 'date') }} as close_date,
-        {{ raw_column(columns, 'is_closed', 'boolean') }} as is_closed,
-        {{ raw_column(columns, 'is_won', 'boolean') }} as is_won,
-        {{ raw_column(columns, 'type', 'varchar') }} as opportunity_type,
-        {{ raw_column(columns, 'probability', 'double') }} as probability,
-        {{ raw_column(columns, 'forecast_category_name', 'varchar') }} as forecast_category,
-        {{ raw_column(columns, 'owner_id', 'varchar') }} as owner_user_id,
-        {{ raw_column(columns, 'contract_start_date__c', 'date') }} as contract_start_date,
-        {{ raw_column(columns, 'contract_end_date__c', 'date') }} as contract_end_date,
-        {{ raw_column(columns, 'created_date', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'last_modified_date', 'timestamp') }} as updated_at,
-        {{ raw_column(columns, 'is_deleted', 'boolean') }} as is_deleted
-    from {{ source('salesforce', 'opportunities') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as opportunity_id,
+        {{ raw_column(raw, 'account_id', 'varchar') }} as account_id,
+        {{ raw_column(raw, 'name', 'varchar') }} as opportunity_name,
+        {{ raw_column(raw, 'stage_name', 'varchar') }} as stage_name,
+        {{ raw_column(raw, 'amount', 'double') }} as amount,
+        {{ raw_column(raw, 'close_date', 'date') }} as close_date,
+        {{ raw_column(raw, 'is_closed', 'boolean') }} as is_closed,
+        {{ raw_column(raw, 'is_won', 'boolean') }} as is_won,
+        {{ raw_column(raw, 'type', 'varchar') }} as opportunity_type,
+        {{ raw_column(raw, 'probability', 'double') }} as probability,
+        {{ raw_column(raw, 'forecast_category_name', 'varchar') }} as forecast_category,
+        {{ raw_column(raw, 'owner_id', 'varchar') }} as owner_user_id,
+        {{ raw_column(raw, 'contract_start_date__c', 'date') }} as contract_start_date,
+        {{ raw_column(raw, 'contract_end_date__c', 'date') }} as contract_end_date,
+        {{ raw_column(raw, 'created_date', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'last_modified_date', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'is_deleted', 'boolean') }} as is_deleted
+    from {{ raw_from(raw) }}
 
 ),
 

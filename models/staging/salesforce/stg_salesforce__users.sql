@@ -1,19 +1,19 @@
-{%- set columns = raw_columns(source('salesforce', 'users')) -%}
+{%- set raw = raw_table(source('salesforce', 'users')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as user_id,
-        {{ raw_column(columns, 'name', 'varchar') }} as user_name,
-        {{ raw_column(columns, 'email', 'varchar') }} as email,
-        {{ raw_column(columns, 'is_active', 'boolean') }} as is_active,
-        {{ raw_column(columns, 'title', 'varchar') }} as title,
-        {{ raw_column(columns, 'department', 'varchar') }} as department,
-        {{ raw_column(columns, 'created_date', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'last_modified_date', 'timestamp') }} as updated_at
-    from {{ source('salesforce', 'users') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as user_id,
+        {{ raw_column(raw, 'name', 'varchar') }} as user_name,
+        {{ raw_column(raw, 'email', 'varchar') }} as email,
+        {{ raw_column(raw, 'is_active', 'boolean') }} as is_active,
+        {{ raw_column(raw, 'title', 'varchar') }} as title,
+        {{ raw_column(raw, 'department', 'varchar') }} as department,
+        {{ raw_column(raw, 'created_date', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'last_modified_date', 'timestamp') }} as updated_at
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,19 +1,19 @@
-{%- set columns = raw_columns(source('slack', 'channels')) -%}
+{%- set raw = raw_table(source('slack', 'channels')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as channel_id,
-        {{ raw_column(columns, 'name', 'varchar') }} as channel_name,
-        {{ raw_column(columns, 'is_private', 'boolean') }} as is_private,
-        {{ raw_column(columns, 'is_archived', 'boolean') }} as is_archived,
-        {{ raw_column(columns, 'is_member', 'boolean') }} as is_member,
-        {{ raw_column(columns, 'created', 'bigint') }} as created_epoch,
-        {{ raw_column(columns, 'creator', 'varchar') }} as creator_user_id,
-        {{ raw_column(columns, 'num_members', 'integer') }} as member_count
-    from {{ source('slack', 'channels') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as channel_id,
+        {{ raw_column(raw, 'name', 'varchar') }} as channel_name,
+        {{ raw_column(raw, 'is_private', 'boolean') }} as is_private,
+        {{ raw_column(raw, 'is_archived', 'boolean') }} as is_archived,
+        {{ raw_column(raw, 'is_member', 'boolean') }} as is_member,
+        {{ raw_column(raw, 'created', 'bigint') }} as created_epoch,
+        {{ raw_column(raw, 'creator', 'varchar') }} as creator_user_id,
+        {{ raw_column(raw, 'num_members', 'integer') }} as member_count
+    from {{ raw_from(raw) }}
 
 ),
 

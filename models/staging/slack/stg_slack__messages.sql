@@ -1,22 +1,22 @@
-{%- set columns = raw_columns(source('slack', 'messages')) -%}
+{%- set raw = raw_table(source('slack', 'messages')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'channel', 'varchar') }} as channel_id,
-        {{ raw_column(columns, 'ts', 'varchar') }} as message_ts,
-        {{ raw_column(columns, 'thread_ts', 'varchar') }} as thread_ts,
-        {{ raw_column(columns, 'user', 'varchar') }} as user_id,
-        {{ raw_column(columns, 'parent_user_id', 'varchar') }} as parent_user_id,
-        {{ raw_column(columns, 'bot_id', 'varchar') }} as bot_id,
-        {{ raw_column(columns, 'subtype', 'varchar') }} as subtype,
-        {{ raw_column(columns, 'text', 'varchar') }} as message_text,
-        {{ raw_column(columns, 'reply_count', 'integer') }} as reply_count,
-        {{ raw_column(columns, 'edited__ts', 'varchar') }} as edited_ts,
-        {{ raw_column(columns, 'is_deleted', 'boolean') }} as is_deleted
-    from {{ source('slack', 'messages') }}
+        {{ raw_column(raw, 'channel', 'varchar', required=true) }} as channel_id,
+        {{ raw_column(raw, 'ts', 'varchar', required=true) }} as message_ts,
+        {{ raw_column(raw, 'thread_ts', 'varchar') }} as thread_ts,
+        {{ raw_column(raw, 'user', 'varchar') }} as user_id,
+        {{ raw_column(raw, 'parent_user_id', 'varchar') }} as parent_user_id,
+        {{ raw_column(raw, 'bot_id', 'varchar') }} as bot_id,
+        {{ raw_column(raw, 'subtype', 'varchar') }} as subtype,
+        {{ raw_column(raw, 'text', 'varchar') }} as message_text,
+        {{ raw_column(raw, 'reply_count', 'integer') }} as reply_count,
+        {{ raw_column(raw, 'edited__ts', 'varchar') }} as edited_ts,
+        {{ raw_column(raw, 'is_deleted', 'boolean') }} as is_deleted
+    from {{ raw_from(raw) }}
 
 ),
 

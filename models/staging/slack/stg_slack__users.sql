@@ -1,22 +1,22 @@
-{%- set columns = raw_columns(source('slack', 'users')) -%}
+{%- set raw = raw_table(source('slack', 'users')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'varchar') }} as user_id,
-        {{ raw_column(columns, 'team_id', 'varchar') }} as team_id,
-        {{ raw_column(columns, 'name', 'varchar') }} as user_name,
-        {{ raw_column(columns, 'real_name', 'varchar') }} as real_name,
-        {{ raw_column(columns, 'profile__email', 'varchar') }} as email,
-        {{ raw_column(columns, 'is_bot', 'boolean') }} as is_bot,
-        {{ raw_column(columns, 'is_app_user', 'boolean') }} as is_app_user,
-        {{ raw_column(columns, 'is_admin', 'boolean') }} as is_admin,
-        {{ raw_column(columns, 'tz', 'varchar') }} as time_zone,
-        {{ raw_column(columns, 'updated', 'bigint') }} as updated_epoch,
-        {{ raw_column(columns, 'deleted', 'boolean') }} as is_deleted
-    from {{ source('slack', 'users') }}
+        {{ raw_column(raw, 'id', 'varchar', required=true) }} as user_id,
+        {{ raw_column(raw, 'team_id', 'varchar') }} as team_id,
+        {{ raw_column(raw, 'name', 'varchar') }} as user_name,
+        {{ raw_column(raw, 'real_name', 'varchar') }} as real_name,
+        {{ raw_column(raw, 'profile__email', 'varchar') }} as email,
+        {{ raw_column(raw, 'is_bot', 'boolean') }} as is_bot,
+        {{ raw_column(raw, 'is_app_user', 'boolean') }} as is_app_user,
+        {{ raw_column(raw, 'is_admin', 'boolean') }} as is_admin,
+        {{ raw_column(raw, 'tz', 'varchar') }} as time_zone,
+        {{ raw_column(raw, 'updated', 'bigint') }} as updated_epoch,
+        {{ raw_column(raw, 'deleted', 'boolean') }} as is_deleted
+    from {{ raw_from(raw) }}
 
 ),
 

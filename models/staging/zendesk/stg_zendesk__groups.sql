@@ -1,20 +1,20 @@
-{%- set columns = raw_columns(source('zendesk', 'groups')) -%}
+{%- set raw = raw_table(source('zendesk', 'groups')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'bigint') }} as group_id,
-        {{ raw_column(columns, 'name', 'varchar') }} as group_name,
-        {{ raw_column(columns, 'default', 'boolean') }} as is_default,
+        {{ raw_column(raw, 'id', 'bigint', required=true) }} as group_id,
+        {{ raw_column(raw, 'name', 'varchar') }} as group_name,
+        {{ raw_column(raw, 'default', 'boolean') }} as is_default,
         coalesce(
-            {{ raw_column(columns, 'is_deleted', 'boolean') }},
-            {{ raw_column(columns, 'deleted', 'boolean') }}
+            {{ raw_column(raw, 'is_deleted', 'boolean') }},
+            {{ raw_column(raw, 'deleted', 'boolean') }}
         ) as is_deleted,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at
-    from {{ source('zendesk', 'groups') }}
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at
+    from {{ raw_from(raw) }}
 
 ),
 

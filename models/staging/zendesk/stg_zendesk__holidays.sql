@@ -1,18 +1,18 @@
 {#- Schedule holidays: whole local days [start_date, end_date] when the schedule is closed. -#}
-{%- set columns = raw_columns(source('zendesk', 'holidays')) -%}
+{%- set raw = raw_table(source('zendesk', 'holidays')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'bigint') }} as holiday_id,
-        {{ raw_column(columns, 'schedule_id', 'bigint') }} as schedule_id,
-        {{ raw_column(columns, 'name', 'varchar') }} as holiday_name,
-        {{ raw_column(columns, 'start_date', 'date') }} as start_date,
-        {{ raw_column(columns, 'end_date', 'date') }} as end_date,
-        {{ raw_column(columns, 'is_deleted', 'boolean') }} as is_deleted
-    from {{ source('zendesk', 'holidays') }}
+        {{ raw_column(raw, 'id', 'bigint', required=true) }} as holiday_id,
+        {{ raw_column(raw, 'schedule_id', 'bigint') }} as schedule_id,
+        {{ raw_column(raw, 'name', 'varchar') }} as holiday_name,
+        {{ raw_column(raw, 'start_date', 'date') }} as start_date,
+        {{ raw_column(raw, 'end_date', 'date') }} as end_date,
+        {{ raw_column(raw, 'is_deleted', 'boolean') }} as is_deleted
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,23 +1,23 @@
-{%- set columns = raw_columns(source('zendesk', 'organizations')) -%}
-{%- set domain_columns = raw_columns(source('zendesk', 'organizations__domain_names')) -%}
+{%- set parent_raw = raw_table(source('zendesk', 'organizations')) -%}
+{%- set raw = raw_table(source('zendesk', 'organizations__domain_names')) -%}
 
 with
 
 organizations as (
 
     select
-        _dlt_id as organization_row_id,
-        {{ raw_column(columns, 'id', 'bigint') }} as organization_id
-    from {{ source('zendesk', 'organizations') }}
+        {{ raw_column(parent_raw, '_dlt_id', 'varchar', required=true) }} as organization_row_id,
+        {{ raw_column(parent_raw, 'id', 'bigint', required=true) }} as organization_id
+    from {{ raw_from(parent_raw) }}
 
 ),
 
 domains as (
 
     select
-        _dlt_parent_id as organization_row_id,
-        {{ raw_column(domain_columns, 'value', 'varchar') }} as domain_name
-    from {{ source('zendesk', 'organizations__domain_names') }}
+        {{ raw_column(raw, '_dlt_parent_id', 'varchar', required=true) }} as organization_row_id,
+        {{ raw_column(raw, 'value', 'varchar', required=true) }} as domain_name
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,24 +1,24 @@
 {#- One row per organization and tag. -#}
-{%- set parent_columns = raw_columns(source('zendesk', 'organizations')) -%}
-{%- set columns = raw_columns(source('zendesk', 'organizations__tags')) -%}
+{%- set parent_raw = raw_table(source('zendesk', 'organizations')) -%}
+{%- set raw = raw_table(source('zendesk', 'organizations__tags')) -%}
 
 with
 
 parents as (
 
     select
-        _dlt_id as parent_row_id,
-        {{ raw_column(parent_columns, 'id', 'bigint') }} as organization_id
-    from {{ source('zendesk', 'organizations') }}
+        {{ raw_column(parent_raw, '_dlt_id', 'varchar', required=true) }} as parent_row_id,
+        {{ raw_column(parent_raw, 'id', 'bigint', required=true) }} as organization_id
+    from {{ raw_from(parent_raw) }}
 
 ),
 
 children as (
 
     select
-        _dlt_parent_id as parent_row_id,
-        {{ raw_column(columns, 'value', 'varchar') }} as tag
-    from {{ source('zendesk', 'organizations__tags') }}
+        {{ raw_column(raw, '_dlt_parent_id', 'varchar', required=true) }} as parent_row_id,
+        {{ raw_column(raw, 'value', 'varchar', required=true) }} as tag
+    from {{ raw_from(raw) }}
 
 ),
 

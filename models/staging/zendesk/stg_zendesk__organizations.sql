@@ -1,20 +1,20 @@
-{%- set columns = raw_columns(source('zendesk', 'organizations')) -%}
+{%- set raw = raw_table(source('zendesk', 'organizations')) -%}
 
 with
 
 source as (
 
     select
-        _dlt_id as organization_row_id,
-        {{ raw_column(columns, 'id', 'bigint') }} as organization_id,
-        {{ raw_column(columns, 'name', 'varchar') }} as organization_name,
-        {{ raw_column(columns, 'external_id', 'varchar') }} as external_id,
-        {{ raw_column(columns, 'group_id', 'bigint') }} as group_id,
-        {{ raw_column(columns, 'shared_tickets', 'boolean') }} as has_shared_tickets,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at,
-        {{ raw_column(columns, 'deleted_at', 'timestamp') }} as deleted_at
-    from {{ source('zendesk', 'organizations') }}
+        {{ raw_column(raw, '_dlt_id', 'varchar', required=true) }} as organization_row_id,
+        {{ raw_column(raw, 'id', 'bigint', required=true) }} as organization_id,
+        {{ raw_column(raw, 'name', 'varchar') }} as organization_name,
+        {{ raw_column(raw, 'external_id', 'varchar') }} as external_id,
+        {{ raw_column(raw, 'group_id', 'bigint') }} as group_id,
+        {{ raw_column(raw, 'shared_tickets', 'boolean') }} as has_shared_tickets,
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'deleted_at', 'timestamp') }} as deleted_at
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,26 +1,26 @@
 {#- Weekly open intervals of a schedule, in minutes from Sunday 00:00 in the schedule's time zone. -#}
-{%- set parent_columns = raw_columns(source('zendesk', 'schedules')) -%}
-{%- set columns = raw_columns(source('zendesk', 'schedules__intervals')) -%}
+{%- set parent_raw = raw_table(source('zendesk', 'schedules')) -%}
+{%- set raw = raw_table(source('zendesk', 'schedules__intervals')) -%}
 
 with
 
 parents as (
 
     select
-        _dlt_id as parent_row_id,
-        {{ raw_column(parent_columns, 'id', 'bigint') }} as schedule_id
-    from {{ source('zendesk', 'schedules') }}
+        {{ raw_column(parent_raw, '_dlt_id', 'varchar', required=true) }} as parent_row_id,
+        {{ raw_column(parent_raw, 'id', 'bigint', required=true) }} as schedule_id
+    from {{ raw_from(parent_raw) }}
 
 ),
 
 children as (
 
     select
-        _dlt_parent_id as parent_row_id,
-        _dlt_list_idx as list_index,
-        {{ raw_column(columns, 'start_time', 'integer') }} as start_minute,
-        {{ raw_column(columns, 'end_time', 'integer') }} as end_minute
-    from {{ source('zendesk', 'schedules__intervals') }}
+        {{ raw_column(raw, '_dlt_parent_id', 'varchar', required=true) }} as parent_row_id,
+        {{ raw_column(raw, '_dlt_list_idx', 'bigint', required=true) }} as list_index,
+        {{ raw_column(raw, 'start_time', 'integer') }} as start_minute,
+        {{ raw_column(raw, 'end_time', 'integer') }} as end_minute
+    from {{ raw_from(raw) }}
 
 ),
 

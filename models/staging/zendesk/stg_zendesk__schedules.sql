@@ -1,17 +1,17 @@
-{%- set columns = raw_columns(source('zendesk', 'schedules')) -%}
+{%- set raw = raw_table(source('zendesk', 'schedules')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'bigint') }} as schedule_id,
-        {{ raw_column(columns, 'name', 'varchar') }} as schedule_name,
-        {{ raw_column(columns, 'time_zone', 'varchar') }} as time_zone,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at,
-        {{ raw_column(columns, 'is_deleted', 'boolean') }} as is_deleted
-    from {{ source('zendesk', 'schedules') }}
+        {{ raw_column(raw, 'id', 'bigint', required=true) }} as schedule_id,
+        {{ raw_column(raw, 'name', 'varchar') }} as schedule_name,
+        {{ raw_column(raw, 'time_zone', 'varchar') }} as time_zone,
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'is_deleted', 'boolean') }} as is_deleted
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,17 +1,17 @@
-{%- set columns = raw_columns(source('zendesk', 'sla_policies')) -%}
+{%- set raw = raw_table(source('zendesk', 'sla_policies')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'bigint') }} as sla_policy_id,
-        {{ raw_column(columns, 'title', 'varchar') }} as title,
-        {{ raw_column(columns, 'position', 'integer') }} as policy_position,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at,
-        {{ raw_column(columns, 'is_deleted', 'boolean') }} as is_deleted
-    from {{ source('zendesk', 'sla_policies') }}
+        {{ raw_column(raw, 'id', 'bigint', required=true) }} as sla_policy_id,
+        {{ raw_column(raw, 'title', 'varchar') }} as title,
+        {{ raw_column(raw, 'position', 'integer') }} as policy_position,
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at,
+        {{ raw_column(raw, 'is_deleted', 'boolean') }} as is_deleted
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,27 +1,27 @@
 {#- One target per SLA policy, priority and metric (minutes; business or calendar). -#}
-{%- set parent_columns = raw_columns(source('zendesk', 'sla_policies')) -%}
-{%- set columns = raw_columns(source('zendesk', 'sla_policies__policy_metrics')) -%}
+{%- set parent_raw = raw_table(source('zendesk', 'sla_policies')) -%}
+{%- set raw = raw_table(source('zendesk', 'sla_policies__policy_metrics')) -%}
 
 with
 
 parents as (
 
     select
-        _dlt_id as parent_row_id,
-        {{ raw_column(parent_columns, 'id', 'bigint') }} as sla_policy_id
-    from {{ source('zendesk', 'sla_policies') }}
+        {{ raw_column(parent_raw, '_dlt_id', 'varchar', required=true) }} as parent_row_id,
+        {{ raw_column(parent_raw, 'id', 'bigint', required=true) }} as sla_policy_id
+    from {{ raw_from(parent_raw) }}
 
 ),
 
 children as (
 
     select
-        _dlt_parent_id as parent_row_id,
-        {{ raw_column(columns, 'priority', 'varchar') }} as priority,
-        {{ raw_column(columns, 'metric', 'varchar') }} as metric,
-        {{ raw_column(columns, 'target', 'integer') }} as target_minutes,
-        {{ raw_column(columns, 'business_hours', 'boolean') }} as is_business_hours
-    from {{ source('zendesk', 'sla_policies__policy_metrics') }}
+        {{ raw_column(raw, '_dlt_parent_id', 'varchar', required=true) }} as parent_row_id,
+        {{ raw_column(raw, 'priority', 'varchar') }} as priority,
+        {{ raw_column(raw, 'metric', 'varchar') }} as metric,
+        {{ raw_column(raw, 'target', 'integer') }} as target_minutes,
+        {{ raw_column(raw, 'business_hours', 'boolean') }} as is_business_hours
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,25 +1,25 @@
 {#- Custom field values of tickets, one row per ticket and field. -#}
-{%- set parent_columns = raw_columns(source('zendesk', 'tickets')) -%}
-{%- set columns = raw_columns(source('zendesk', 'tickets__custom_fields')) -%}
+{%- set parent_raw = raw_table(source('zendesk', 'tickets')) -%}
+{%- set raw = raw_table(source('zendesk', 'tickets__custom_fields')) -%}
 
 with
 
 parents as (
 
     select
-        _dlt_id as parent_row_id,
-        {{ raw_column(parent_columns, 'id', 'bigint') }} as ticket_id
-    from {{ source('zendesk', 'tickets') }}
+        {{ raw_column(parent_raw, '_dlt_id', 'varchar', required=true) }} as parent_row_id,
+        {{ raw_column(parent_raw, 'id', 'bigint', required=true) }} as ticket_id
+    from {{ raw_from(parent_raw) }}
 
 ),
 
 children as (
 
     select
-        _dlt_parent_id as parent_row_id,
-        {{ raw_column(columns, 'id', 'bigint') }} as ticket_field_id,
-        {{ raw_column(columns, 'value', 'varchar') }} as field_value
-    from {{ source('zendesk', 'tickets__custom_fields') }}
+        {{ raw_column(raw, '_dlt_parent_id', 'varchar', required=true) }} as parent_row_id,
+        {{ raw_column(raw, 'id', 'bigint', required=true) }} as ticket_field_id,
+        {{ raw_column(raw, 'value', 'varchar') }} as field_value
+    from {{ raw_from(raw) }}
 
 ),
 

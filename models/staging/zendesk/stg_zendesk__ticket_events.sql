@@ -4,37 +4,37 @@
     A Create/Change event names its field by key (`status` here), so a status event is one
     whose `status` is set. The export is append-only and its pages overlap: one row per event id.
 -#}
-{%- set audit_columns = raw_columns(source('zendesk', 'ticket_events')) -%}
-{%- set event_columns = raw_columns(source('zendesk', 'ticket_events__child_events')) -%}
+{%- set audit_raw = raw_table(source('zendesk', 'ticket_events')) -%}
+{%- set event_raw = raw_table(source('zendesk', 'ticket_events__child_events')) -%}
 
 with
 
 audits as (
 
     select
-        _dlt_id as audit_row_id,
-        _dlt_load_id as load_id,
-        {{ raw_column(audit_columns, 'id', 'bigint') }} as audit_id,
-        {{ raw_column(audit_columns, 'ticket_id', 'bigint') }} as ticket_id,
-        {{ raw_column(audit_columns, 'updater_id', 'bigint') }} as updater_id,
-        {{ raw_column(audit_columns, 'via', 'varchar') }} as via,
-        {{ raw_column(audit_columns, 'created_at', 'timestamp') }} as created_at
-    from {{ source('zendesk', 'ticket_events') }}
+        {{ raw_column(audit_raw, '_dlt_id', 'varchar', required=true) }} as audit_row_id,
+        {{ raw_column(audit_raw, '_dlt_load_id', 'varchar', required=true) }} as load_id,
+        {{ raw_column(audit_raw, 'id', 'bigint', required=true) }} as audit_id,
+        {{ raw_column(audit_raw, 'ticket_id', 'bigint') }} as ticket_id,
+        {{ raw_column(audit_raw, 'updater_id', 'bigint') }} as updater_id,
+        {{ raw_column(audit_raw, 'via', 'varchar') }} as via,
+        {{ raw_column(audit_raw, 'created_at', 'timestamp') }} as created_at
+    from {{ raw_from(audit_raw) }}
 
 ),
 
 child_events as (
 
     select
-        _dlt_parent_id as audit_row_id,
-        {{ raw_column(event_columns, 'id', 'bigint') }} as ticket_event_id,
-        {{ raw_column(event_columns, 'event_type', 'varchar') }} as event_type,
-        {{ raw_column(event_columns, 'status', 'varchar') }} as status,
-        {{ raw_column(event_columns, 'previous_value', 'varchar') }} as previous_value,
-        {{ raw_column(event_columns, 'author_id', 'bigint') }} as author_id,
-        {{ raw_column(event_columns, 'public', 'boolean') }} as is_public,
-        {{ raw_column(event_columns, 'via', 'varchar') }} as via
-    from {{ source('zendesk', 'ticket_events__child_events') }}
+        {{ raw_column(event_raw, '_dlt_parent_id', 'varchar', required=true) }} as audit_row_id,
+        {{ raw_column(event_raw, 'id', 'bigint', required=true) }} as ticket_event_id,
+        {{ raw_column(event_raw, 'event_type', 'varchar') }} as event_type,
+        {{ raw_column(event_raw, 'status', 'varchar') }} as status,
+        {{ raw_column(event_raw, 'previous_value', 'varchar') }} as previous_value,
+        {{ raw_column(event_raw, 'author_id', 'bigint') }} as author_id,
+        {{ raw_column(event_raw, 'public', 'boolean') }} as is_public,
+        {{ raw_column(event_raw, 'via', 'varchar') }} as via
+    from {{ raw_from(event_raw) }}
 
 ),
 

@@ -1,18 +1,18 @@
-{%- set columns = raw_columns(source('zendesk', 'ticket_metric_events')) -%}
+{%- set raw = raw_table(source('zendesk', 'ticket_metric_events')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'bigint') }} as ticket_metric_event_id,
-        {{ raw_column(columns, 'ticket_id', 'bigint') }} as ticket_id,
-        {{ raw_column(columns, 'metric', 'varchar') }} as metric,
-        {{ raw_column(columns, 'instance_id', 'bigint') }} as instance_id,
-        {{ raw_column(columns, 'type', 'varchar') }} as event_type,
-        {{ raw_column(columns, 'time', 'timestamp') }} as occurred_at,
-        {{ raw_column(columns, 'deleted', 'boolean') }} as is_deleted
-    from {{ source('zendesk', 'ticket_metric_events') }}
+        {{ raw_column(raw, 'id', 'bigint', required=true) }} as ticket_metric_event_id,
+        {{ raw_column(raw, 'ticket_id', 'bigint') }} as ticket_id,
+        {{ raw_column(raw, 'metric', 'varchar') }} as metric,
+        {{ raw_column(raw, 'instance_id', 'bigint') }} as instance_id,
+        {{ raw_column(raw, 'type', 'varchar') }} as event_type,
+        {{ raw_column(raw, 'time', 'timestamp') }} as occurred_at,
+        {{ raw_column(raw, 'deleted', 'boolean') }} as is_deleted
+    from {{ raw_from(raw) }}
 
 ),
 

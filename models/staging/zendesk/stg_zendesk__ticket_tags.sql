@@ -1,24 +1,24 @@
 {#- One row per ticket and tag. -#}
-{%- set parent_columns = raw_columns(source('zendesk', 'tickets')) -%}
-{%- set columns = raw_columns(source('zendesk', 'tickets__tags')) -%}
+{%- set parent_raw = raw_table(source('zendesk', 'tickets')) -%}
+{%- set raw = raw_table(source('zendesk', 'tickets__tags')) -%}
 
 with
 
 parents as (
 
     select
-        _dlt_id as parent_row_id,
-        {{ raw_column(parent_columns, 'id', 'bigint') }} as ticket_id
-    from {{ source('zendesk', 'tickets') }}
+        {{ raw_column(parent_raw, '_dlt_id', 'varchar', required=true) }} as parent_row_id,
+        {{ raw_column(parent_raw, 'id', 'bigint', required=true) }} as ticket_id
+    from {{ raw_from(parent_raw) }}
 
 ),
 
 children as (
 
     select
-        _dlt_parent_id as parent_row_id,
-        {{ raw_column(columns, 'value', 'varchar') }} as tag
-    from {{ source('zendesk', 'tickets__tags') }}
+        {{ raw_column(raw, '_dlt_parent_id', 'varchar', required=true) }} as parent_row_id,
+        {{ raw_column(raw, 'value', 'varchar', required=true) }} as tag
+    from {{ raw_from(raw) }}
 
 ),
 

@@ -1,23 +1,23 @@
-{%- set columns = raw_columns(source('zendesk', 'users')) -%}
+{%- set raw = raw_table(source('zendesk', 'users')) -%}
 
 with
 
 source as (
 
     select
-        {{ raw_column(columns, 'id', 'bigint') }} as user_id,
-        {{ raw_column(columns, 'name', 'varchar') }} as user_name,
-        {{ raw_column(columns, 'email', 'varchar') }} as email,
-        {{ raw_column(columns, 'role', 'varchar') }} as user_role,
-        {{ raw_column(columns, 'organization_id', 'bigint') }} as organization_id,
-        {{ raw_column(columns, 'external_id', 'varchar') }} as external_id,
-        {{ raw_column(columns, 'time_zone', 'varchar') }} as time_zone,
-        {{ raw_column(columns, 'active', 'boolean') }} as is_active,
-        {{ raw_column(columns, 'suspended', 'boolean') }} as is_suspended,
-        {{ raw_column(columns, 'default_group_id', 'bigint') }} as default_group_id,
-        {{ raw_column(columns, 'created_at', 'timestamp') }} as created_at,
-        {{ raw_column(columns, 'updated_at', 'timestamp') }} as updated_at
-    from {{ source('zendesk', 'users') }}
+        {{ raw_column(raw, 'id', 'bigint', required=true) }} as user_id,
+        {{ raw_column(raw, 'name', 'varchar') }} as user_name,
+        {{ raw_column(raw, 'email', 'varchar') }} as email,
+        {{ raw_column(raw, 'role', 'varchar') }} as user_role,
+        {{ raw_column(raw, 'organization_id', 'bigint') }} as organization_id,
+        {{ raw_column(raw, 'external_id', 'varchar') }} as external_id,
+        {{ raw_column(raw, 'time_zone', 'varchar') }} as time_zone,
+        {{ raw_column(raw, 'active', 'boolean') }} as is_active,
+        {{ raw_column(raw, 'suspended', 'boolean') }} as is_suspended,
+        {{ raw_column(raw, 'default_group_id', 'bigint') }} as default_group_id,
+        {{ raw_column(raw, 'created_at', 'timestamp') }} as created_at,
+        {{ raw_column(raw, 'updated_at', 'timestamp') }} as updated_at
+    from {{ raw_from(raw) }}
 
 ),
 
