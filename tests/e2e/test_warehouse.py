@@ -15,6 +15,9 @@ import pytest
 from pipelines.sandbox.company import build_company
 from pipelines.sandbox.company.truth import (
     account_truth,
+    employee_truth,
+    issue_impact_truth,
+    issue_ticket_link_truth,
     issue_truth,
     slack_request_truth,
     ticket_truth,
@@ -151,6 +154,66 @@ def test_account_arr_matches_truth(company, warehouse):
     }
     assert sum(t["arr"] for t in truth.values()) > 0
     assert mismatches(truth, mart, ["arr", "segment", "is_deleted"]) == []
+
+
+def test_issue_ticket_links_match_truth(company, warehouse):
+    """Each escalation is one link, dated when it happened (marts hold naive UTC timestamps)."""
+    truth = {
+        (t.issue_id, t.ticket_id): t.linked_at.replace(tzinfo=None)
+        for t in issue_ticket_link_truth(company, AT)
+    }
+    mart = {
+        (row["issue_id"], row["ticket_id"]): row["linked_at"]
+        for row in query(warehouse, "select * from analytics.fct_issue_ticket_links")
+    }
+    assert len(truth) > 5
+    assert mart == truth
+
+
+def test_linear_issue_impact_matches_truth(company, warehouse):
+    columns = [
+        "is_completed",
+        "is_closed",
+        "linked_ticket_count",
+        "affected_account_count",
+        "unattributed_ticket_count",
+        "affected_arr",
+    ]
+    impact = {t.issue_id: vars(t) for t in issue_impact_truth(company, AT)}
+    truth = {
+        t.issue_id: {
+            **impact[t.issue_id],
+            "is_completed": t.is_completed,
+            "is_closed": t.is_completed or t.is_canceled,
+        }
+        for t in issue_truth(company, AT)
+    }
+    mart = {
+        row["issue_id"]: row
+        for row in query(warehouse, "select * from analytics.fct_linear_issues")
+    }
+    assert sum(t["affected_arr"] or 0 for t in truth.values()) > 0
+    assert mismatches(truth, mart, columns) == []
+
+
+def test_employees_are_one_person_each_in_dim_people(company, warehouse):
+    columns = [
+        "person_name",
+        "is_in_zendesk",
+        "is_in_linear",
+        "is_in_slack",
+        "is_in_salesforce",
+        "source_count",
+        "is_employee",
+        "is_active",
+    ]
+    truth = {t.person_key: vars(t) for t in employee_truth(company, AT)}
+    mart = {
+        row["person_key"]: row
+        for row in query(warehouse, "select * from analytics.dim_people where is_employee")
+    }
+    assert len(truth) > 10
+    assert mismatches(truth, mart, columns) == []
 
 
 def test_every_mart_has_rows(warehouse):

@@ -75,6 +75,28 @@ attachments as (
 
 ),
 
+ticket_links as (
+
+    select
+        issue_id,
+        ticket_id,
+        account_id,
+        -- an unknown ticket (null) is not known to be deleted: it stays in the counts
+        coalesce(is_ticket_deleted, false) as is_ticket_deleted
+    from {{ ref('fct_issue_ticket_links') }}
+
+),
+
+accounts as (
+
+    select
+        account_id,
+        arr
+    from {{ ref('dim_accounts') }}
+    where not is_deleted
+
+),
+
 history_summary as (
 
     select
@@ -107,12 +129,62 @@ links as (
 
     select
         issue_id,
-        count(distinct zendesk_ticket_id) as linked_ticket_count,
         min(case when zendesk_ticket_id is not null then created_at end) as first_zendesk_link_at,
         min(
             case when slack_channel_id is not null or lower(source_type) = 'slack' then created_at end
         ) as first_slack_link_at
     from attachments
+    group by issue_id
+
+),
+
+ticket_accounts as (
+
+    select
+        ticket_links.issue_id,
+        ticket_links.ticket_id,
+        ticket_links.is_ticket_deleted,
+        accounts.account_id,
+        accounts.arr
+    from ticket_links
+    left join accounts
+        on ticket_links.account_id = accounts.account_id
+
+),
+
+affected_accounts as (
+
+    select distinct
+        issue_id,
+        account_id,
+        arr
+    from ticket_accounts
+    where
+        not is_ticket_deleted
+        and account_id is not null
+
+),
+
+ticket_summary as (
+
+    select
+        issue_id,
+        count(*) as linked_ticket_count,
+        count(case when not is_ticket_deleted then 1 end) as live_linked_ticket_count,
+        count(case when not is_ticket_deleted and account_id is null then 1 end)
+            as unattributed_ticket_count
+    from ticket_accounts
+    group by issue_id
+
+),
+
+account_summary as (
+
+    select
+        issue_id,
+        count(*) as affected_account_count,
+        sum(arr) as affected_arr
+    from affected_accounts
     group by issue_id
 
 ),
@@ -155,7 +227,16 @@ enriched as (
         lower(issues.integration_source_type) as integration_source_type,
         links.first_zendesk_link_at,
         links.first_slack_link_at,
-        coalesce(links.linked_ticket_count, 0) as linked_ticket_count,
+        coalesce(ticket_summary.linked_ticket_count, 0) as linked_ticket_count,
+        coalesce(ticket_summary.unattributed_ticket_count, 0) as unattributed_ticket_count,
+        coalesce(account_summary.affected_account_count, 0) as affected_account_count,
+        case
+            -- no live linked ticket: no customer is affected, a true 0
+            when coalesce(ticket_summary.live_linked_ticket_count, 0) = 0 then 0
+            -- linked tickets, none attributable to an account: the ARR is unknown
+            when account_summary.issue_id is null then null
+            else account_summary.affected_arr
+        end as affected_arr,
         coalesce(kinds.issue_kind, 'other') as issue_kind,
         issues.is_deleted
     from issues
@@ -167,6 +248,10 @@ enriched as (
         on issues.issue_id = kinds.issue_id
     left join links
         on issues.issue_id = links.issue_id
+    left join ticket_summary
+        on issues.issue_id = ticket_summary.issue_id
+    left join account_summary
+        on issues.issue_id = account_summary.issue_id
 
 ),
 
@@ -191,6 +276,8 @@ final as (
         completed_at,
         canceled_at,
         is_open,
+        coalesce(state_type = 'completed', false) as is_completed,
+        not is_open as is_closed,
         {{ minutes_between('entered_triage_at', 'left_triage_at') }} as triage_minutes,
         case
             when state_type = 'completed' then {{ minutes_between('created_at', 'completed_at') }}
@@ -222,6 +309,9 @@ final as (
             else false
         end as sla_breached,
         linked_ticket_count,
+        unattributed_ticket_count,
+        affected_account_count,
+        affected_arr,
         is_deleted
     from enriched
 

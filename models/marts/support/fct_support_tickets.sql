@@ -65,27 +65,14 @@ ratings as (
 
 ),
 
-escalation_links as (
+escalations as (
 
-    -- the Linear side of an escalation: an attachment pointing at the ticket
+    -- a link to a Linear issue, found either side (fct_issue_ticket_links); the first dated one
     select
-        zendesk_ticket_id as ticket_id,
-        min(created_at) as first_linked_at
-    from {{ ref('stg_linear__attachments') }}
-    where
-        zendesk_ticket_id is not null
-        and not is_deleted
-        and created_at <= {{ as_of() }}
-    group by zendesk_ticket_id
-
-),
-
-escalation_fields as (
-
-    -- the Zendesk side: a custom field holding a Linear issue URL (its time is not known)
-    select distinct ticket_id
-    from {{ ref('stg_zendesk__ticket_custom_fields') }}
-    where field_value like '%linear.app/%/issue/%'
+        ticket_id,
+        min(linked_at) as first_linked_at
+    from {{ ref('fct_issue_ticket_links') }}
+    group by ticket_id
 
 ),
 
@@ -180,9 +167,8 @@ final as (
             resolved.full_resolved_at is not null and reply_summary.agent_reply_count = 1, false
         ) as is_one_touch_resolution,
         coalesce(ratings.score, tickets.satisfaction_score, 'unoffered') as satisfaction,
-        escalation_links.ticket_id is not null or escalation_fields.ticket_id is not null
-            as is_escalated,
-        escalation_links.first_linked_at as escalated_at,
+        escalations.ticket_id is not null as is_escalated,
+        escalations.first_linked_at as escalated_at,
         tickets.is_deleted
     from tickets
     left join users as requesters
@@ -193,10 +179,8 @@ final as (
         on tickets.ticket_id = resolved.ticket_id
     left join ratings
         on tickets.ticket_id = ratings.ticket_id
-    left join escalation_links
-        on tickets.ticket_id = escalation_links.ticket_id
-    left join escalation_fields
-        on tickets.ticket_id = escalation_fields.ticket_id
+    left join escalations
+        on tickets.ticket_id = escalations.ticket_id
 
 )
 

@@ -7,6 +7,8 @@ source as (
     select
         {{ raw_column(raw, 'id', 'varchar', required=true) }} as contact_id,
         {{ raw_column(raw, 'account_id', 'varchar') }} as account_id,
+        {{ raw_column(raw, 'first_name', 'varchar') }} as first_name,
+        {{ raw_column(raw, 'last_name', 'varchar') }} as last_name,
         {{ raw_column(raw, 'email', 'varchar') }} as email,
         {{ raw_column(raw, 'title', 'varchar') }} as title,
         {{ raw_column(raw, 'owner_id', 'varchar') }} as owner_user_id,
@@ -22,6 +24,7 @@ final as (
     select
         contact_id,
         account_id,
+        nullif(trim(coalesce(first_name, '') || ' ' || coalesce(last_name, '')), '') as contact_name,
         {{ person_key('email') }} as person_key,
         lower({{ dbt.split_part('email', "'@'", 2) }}) as email_domain,
         title,

@@ -12,6 +12,7 @@ ticket_events as (
         is_public,
         via,
         is_system_event,
+        linked_linear_identifier,
         created_at
     from {{ ref('stg_zendesk__ticket_events') }}
 
@@ -27,6 +28,7 @@ final as (
         coalesce(is_public, false) as is_public,
         via,
         is_system_event as is_system_comment,
+        linked_linear_identifier,
         created_at
     from ticket_events
     where event_type = 'Comment'

@@ -2,7 +2,8 @@
     One row per event inside a ticket audit (Create, Change, Comment, ...), from the child
     events of the incremental ticket events export, with the audit's ticket, time and updater.
     A Create/Change event names its field by key (`status` here), so a status event is one
-    whose `status` is set. The export is append-only and its pages overlap: one row per event id.
+    whose `status` is set. Comment bodies stay in raw: only the Linear issue a comment names.
+    The export is append-only and its pages overlap: one row per event id.
 -#}
 {%- set audit_raw = raw_table(source('zendesk', 'ticket_events')) -%}
 {%- set event_raw = raw_table(source('zendesk', 'ticket_events__child_events')) -%}
@@ -33,7 +34,14 @@ child_events as (
         {{ raw_column(event_raw, 'previous_value', 'varchar') }} as previous_value,
         {{ raw_column(event_raw, 'author_id', 'bigint') }} as author_id,
         {{ raw_column(event_raw, 'public', 'boolean') }} as is_public,
-        {{ raw_column(event_raw, 'via', 'varchar') }} as via
+        {{ raw_column(event_raw, 'via', 'varchar') }} as via,
+        -- a comment that quotes a Linear issue URL links the ticket to it; only the identifier
+        -- leaves this model, never the body
+        {{ regex_extract(
+            raw_column(event_raw, 'body', 'varchar'),
+            'linear\\.app/[^/]+/issue/([A-Za-z0-9]+-[0-9]+)',
+            1
+        ) }} as linked_linear_identifier
     from {{ raw_from(event_raw) }}
 
 ),
@@ -50,6 +58,7 @@ joined as (
         coalesce(child_events.author_id, audits.updater_id) as author_id,
         child_events.is_public,
         coalesce(child_events.via, audits.via) as via,
+        child_events.linked_linear_identifier,
         audits.created_at,
         audits.load_id
     from child_events
@@ -70,6 +79,7 @@ final as (
         author_id,
         is_public,
         via,
+        linked_linear_identifier,
         -- automations, triggers and Zendesk itself act as author -1 through `Rule`/`System`
         coalesce(lower(via) in ('rule', 'system'), false) or coalesce(author_id < 0, false)
             as is_system_event,

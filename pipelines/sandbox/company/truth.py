@@ -10,6 +10,7 @@ seconds / 60); business minutes use the ticket's schedule (the default schedule 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -388,3 +389,138 @@ def weekly_centralization(requests: Iterable[SlackRequestTruth]) -> dict[str, fl
         counts[0] += int(r.is_tracked)
         counts[1] += 1
     return {week: tracked / total for week, (tracked, total) in sorted(totals.items())}
+
+
+@dataclass(frozen=True)
+class IssueTicketLinkTruth:
+    """An escalation: a ticket linked to the Linear issue of its engineering problem."""
+
+    issue_id: str
+    ticket_id: int
+    linked_at: datetime  # the escalation: the Linear attachment and the ticket's note share it
+
+
+def issue_ticket_link_truth(
+    company: Company, at: datetime | None = None
+) -> list[IssueTicketLinkTruth]:
+    """One row per issue and ticket linked by `at`, from the problems' escalation events."""
+    at = at or company.now
+    return [
+        IssueTicketLinkTruth(issue_id=issue.plan.id, ticket_id=ticket_id, linked_at=linked_at)
+        for issue in log_of(company).issues
+        if issue.plan.created_at <= at
+        for ticket_id, linked_at, _ in getattr(issue.plan.origin, "tickets", [])
+        if linked_at <= at
+    ]
+
+
+@dataclass(frozen=True)
+class IssueImpactTruth:
+    """The customers behind an issue's linked tickets. A ticket counts when it is not deleted at
+    `at`; its account is its organization's account when the organization is linked to it by
+    external id or by an unshared domain (ambiguous and unmatched organizations have none), and
+    the account is not deleted."""
+
+    issue_id: str
+    linked_ticket_count: int
+    affected_account_ids: tuple[str, ...]
+    affected_account_count: int
+    unattributed_ticket_count: int  # live linked tickets without a known, live account
+    # Sum of the accounts' ARR at `at`: 0 without live linked tickets, None when there are
+    # some but none has a known account (the ARR cannot be computed).
+    affected_arr: float | None
+
+
+def issue_impact_truth(company: Company, at: datetime | None = None) -> list[IssueImpactTruth]:
+    at = at or company.now
+    log = log_of(company)
+    tickets = {t.id: t for t in log.tickets}
+    organizations = {o.id: o for o in log.directory.organizations}
+    arr = {a.account_id: a.arr for a in account_truth(company, at) if not a.is_deleted}
+    links: dict[str, list[int]] = {}
+    for link in issue_ticket_link_truth(company, at):
+        links.setdefault(link.issue_id, []).append(link.ticket_id)
+    rows = []
+    for issue in log.issues:
+        if issue.plan.created_at > at:
+            continue
+        linked = links.get(issue.plan.id, [])
+        live = [
+            tickets[tid]
+            for tid in linked
+            if not (tickets[tid].deleted_at and tickets[tid].deleted_at <= at)
+        ]
+        accounts = set()
+        unattributed = 0
+        for ticket in live:
+            org = organizations.get(ticket.organization_id) if ticket.organization_id else None
+            account = (
+                org.account.id
+                if org and org.account and org.link in ("external_id", "domain")
+                else None
+            )
+            if account in arr:
+                accounts.add(account)
+            else:
+                unattributed += 1
+        if not live:
+            affected_arr: float | None = 0.0
+        elif not accounts:
+            affected_arr = None
+        else:
+            affected_arr = float(sum(arr[a] for a in accounts))
+        rows.append(
+            IssueImpactTruth(
+                issue_id=issue.plan.id,
+                linked_ticket_count=len(linked),
+                affected_account_ids=tuple(sorted(accounts)),
+                affected_account_count=len(accounts),
+                unattributed_ticket_count=unattributed,
+                affected_arr=affected_arr,
+            )
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class EmployeeTruth:
+    """An employee as one person across the vendors they have an account in (by department)."""
+
+    person_key: str  # md5 of the lower-cased, trimmed e-mail, as the warehouse keys people
+    person_name: str
+    is_in_zendesk: bool
+    is_in_linear: bool
+    is_in_slack: bool
+    is_in_salesforce: bool
+    source_count: int
+    is_employee: bool
+    is_active: bool  # not yet gone at `at` (every account is deactivated on departure)
+
+
+def employee_truth(company: Company, at: datetime | None = None) -> list[EmployeeTruth]:
+    """One row per employee hired by `at`: their accounts exist from the hiring on."""
+    at = at or company.now
+    rows = []
+    for e in log_of(company).people.employees:
+        if e.hired_at > at:
+            continue
+        systems = {
+            "zendesk": e.zendesk_id is not None,
+            "linear": e.linear_id is not None,
+            "slack": True,
+            "salesforce": e.salesforce_id is not None,
+        }
+        rows.append(
+            EmployeeTruth(
+                person_key=hashlib.md5(e.email.strip().lower().encode()).hexdigest(),
+                person_name=e.name,
+                is_in_zendesk=systems["zendesk"],
+                is_in_linear=systems["linear"],
+                is_in_slack=systems["slack"],
+                is_in_salesforce=systems["salesforce"],
+                source_count=sum(systems.values()),
+                is_employee=True,
+                is_active=e.left_at is None or e.left_at > at,
+            )
+        )
+    return rows
