@@ -34,12 +34,17 @@ class SandboxOptions:
     # Seconds a "slow" fault waits before answering: longer than the client's timeout.
     slow_seconds: float = 3.0
     retry_after_seconds: int = 1
+    # Vendors whose pages keep pointing at the cursor they were asked with (`--stuck-cursor`).
+    stuck_cursor: frozenset[str] = frozenset()
 
 
 class Sandbox:
     """The state behind the API: the company, the clock, faults and request accounting."""
 
     def __init__(self, company: Company, options: SandboxOptions) -> None:
+        unknown = set(options.stuck_cursor) - set(VENDORS)
+        if unknown:
+            raise ValueError(f"--stuck-cursor: unknown vendor {', '.join(sorted(unknown))}")
         self.company = company
         self.options = options
         self._now = company.now
