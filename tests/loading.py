@@ -9,6 +9,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote
 
 import duckdb
 import pytest
@@ -144,7 +145,9 @@ def stuck_cursor_load(
     """
     sent: list[str] = []
     with serve(company, stuck_cursor=frozenset({source})) as server:
-        server.app.before_request(lambda: sent.append(request.url + request.get_data(as_text=True)))
+        server.app.before_request(
+            lambda: sent.append(unquote(request.url) + request.get_data(as_text=True))
+        )
         with pytest.raises(PipelineStepFailed) as failure:
             load_from(server, warehouse, [source], extra_env)
     line = explain(failure.value)
