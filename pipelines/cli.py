@@ -27,6 +27,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("pipelines")
 
 
+def _vendor_list(text: str) -> frozenset[str]:
+    vendors = frozenset(part.strip() for part in text.split(",") if part.strip())
+    unknown = vendors - set(SOURCES)
+    if unknown:
+        raise argparse.ArgumentTypeError(
+            f"unknown vendor {', '.join(sorted(unknown))} (choose from {', '.join(SOURCES)})"
+        )
+    return vendors
+
+
 def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
     from pipelines.sandbox.company.profiles import PROFILES
 
@@ -40,6 +50,13 @@ def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
         default=0.0,
         metavar="RATE",
         help="share of requests that fail in transport (429, 5xx, drops, timeouts)",
+    )
+    parser.add_argument(
+        "--stuck-cursor",
+        type=_vendor_list,
+        default=frozenset(),
+        metavar="VENDOR[,VENDOR]",
+        help="these vendors' pages keep pointing at the cursor they were asked with",
     )
     parser.add_argument(
         "--churn",
@@ -100,7 +117,11 @@ def _make_sandbox(args: argparse.Namespace) -> Sandbox:
     from pipelines.sandbox.server import Sandbox, SandboxOptions
 
     options = SandboxOptions(
-        seed=args.seed, scale=args.scale, faults=args.faults, churn_minutes=args.churn
+        seed=args.seed,
+        scale=args.scale,
+        faults=args.faults,
+        churn_minutes=args.churn,
+        stuck_cursor=args.stuck_cursor,
     )
     company = apply_profile(build_company(seed=args.seed, scale=args.scale), args.profile)
     sandbox = Sandbox(company, options)

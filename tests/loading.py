@@ -9,11 +9,19 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from urllib.parse import unquote
 
 import duckdb
+import pytest
+from dlt.pipeline.exceptions import PipelineStepFailed
+from flask import Response, request
 
+from pipelines.cli import explain
+from pipelines.common.paging import StuckPaginationError
 from pipelines.loader import SOURCES, SourceLoad, load, temporary_environment
+from pipelines.sandbox.company.model import Company
 from pipelines.sandbox.server import SandboxServer
+from tests.sandbox_helpers import serve
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-10-01T00:00:00"
@@ -24,6 +32,9 @@ FAST_RETRY_ENV = {
     "RUNTIME__REQUEST_BACKOFF_FACTOR": "0.05",
     "RUNTIME__REQUEST_MAX_ATTEMPTS": "12",
 }
+
+# Requests a stuck-cursor load may make before the sandbox refuses to answer (tiny companies).
+STUCK_LOAD_MAX_REQUESTS = 500
 
 Snapshot = dict[str, Counter]
 # Records that echo their API URL (Zendesk `url`, Salesforce `attributes.url`) carry the port of
@@ -124,3 +135,38 @@ def run_dbt(
         text=True,
         timeout=900,
     )
+
+
+def stuck_cursor_load(
+    company: Company, source: str, warehouse: Path, extra_env: dict[str, str]
+) -> tuple[str, str, int]:
+    """Load `source` from a sandbox whose pages keep naming the cursor they were asked with.
+
+    Asserts that the load fails with a `StuckPaginationError`, that the CLI's message is that
+    one line, and that nothing of the source was committed. Returns the line, the cursor it
+    names and how many requests carried that cursor (the guard must stop before repeating it).
+    """
+    sent: list[str] = []
+
+    def record() -> Response | None:
+        sent.append(unquote(request.url) + request.get_data(as_text=True))
+        # A load without a working guard would page for ever: end it, and the test, with an error.
+        if len(sent) > STUCK_LOAD_MAX_REQUESTS:
+            return Response("the load kept paging", status=418)
+        return None
+
+    with serve(company, stuck_cursor=frozenset({source})) as server:
+        server.app.before_request(record)
+        with pytest.raises(PipelineStepFailed) as failure:
+            load_from(server, warehouse, [source], extra_env)
+    line = explain(failure.value)
+    assert line is not None and "\n" not in line
+    error = failure.value.__cause__ or failure.value.__context__
+    while error is not None and not isinstance(error, StuckPaginationError):
+        error = error.__cause__ or error.__context__
+    assert isinstance(error, StuckPaginationError), line
+    assert line == str(error)
+    cursor = line.split(" repeats the cursor ", 1)[1].split(" it was already asked with", 1)[0]
+    nothing = not warehouse.exists() or not any(raw_snapshot(warehouse, [f"raw_{source}"]).values())
+    assert nothing, f"rows of {source} were committed"
+    return line, cursor, sum(cursor in entry for entry in sent)

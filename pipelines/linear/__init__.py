@@ -115,7 +115,10 @@ def _issue_history(
         state = dlt.current.resource_state()
         while pending:
             # Issues per query: shrunk (and remembered) when Linear finds the query too complex.
-            first = int(state.get("issues_per_query", min(page_size, ISSUES_PER_HISTORY_QUERY)))
+            # At least one, or `pending` would never shrink.
+            first = max(
+                1, int(state.get("issues_per_query", min(page_size, ISSUES_PER_HISTORY_QUERY)))
+            )
             batch, pending = pending[:first], pending[first:]
             variables = {"ids": batch, "nestedFirst": nested_page_size}
             for found in client.pages(query, ("issues",), variables, first):

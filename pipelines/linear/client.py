@@ -8,6 +8,8 @@
   Authentication errors end as `CredentialsError` naming the secret to check.
 - Complexity: a query costing more than Linear's per-query maximum is rejected with the cost in
   the message; the pager then shrinks its page size to fit and asks again.
+- Paging ends on `pageInfo.hasNextPage: false`; an `endCursor` the connection was already asked
+  with, or an empty page that has a next one, ends the load with one line (the shared guard).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import requests
 
 from pipelines.common.errors import CredentialsError, SourceError
 from pipelines.common.http import check_response, make_session
+from pipelines.common.paging import ProgressGuard
 
 log = logging.getLogger("pipelines.linear")
 
@@ -111,7 +114,9 @@ class LinearClient:
         """Follow a Relay connection at `path` in the answer to its end, one list per page.
 
         `first` shrinks (for the rest of this connection) when Linear finds a page too complex.
+        `after` continues a connection whose first page came with another query (nested ones).
         """
+        guard = ProgressGuard(SOURCE, ".".join(path), start=after)
         while True:
             try:
                 data = self.query(query, {**variables, "first": first, "after": after})
@@ -136,3 +141,4 @@ class LinearClient:
             if not page_info["hasNextPage"]:
                 return
             after = page_info["endCursor"]
+            guard.check_next(after, len(connection["nodes"]))

@@ -62,7 +62,7 @@ def _changed_pages(
     sent again with the fields the object has. Their columns stay, empty.
     """
     try:
-        yield from client.query_all(changed_since(sobject, fields, since))
+        yield from client.query_all(changed_since(sobject, fields, since), sobject)
         return
     except QueryError as error:
         if error.error_code != "INVALID_FIELD":
@@ -78,7 +78,7 @@ def _changed_pages(
         "them" if len(missing) > 1 else "it",
     )
     kept = tuple(field for field in fields if field not in missing)
-    yield from client.query_all(changed_since(sobject, kept, since))
+    yield from client.query_all(changed_since(sobject, kept, since), sobject)
 
 
 def _object_resource(

@@ -21,11 +21,12 @@ from typing import Any
 import requests
 from dlt.sources.helpers.requests.retry import DEFAULT_RETRY_STATUS
 from dlt.sources.helpers.rest_client import RESTClient
-from dlt.sources.helpers.rest_client.paginators import BasePaginator
+from dlt.sources.helpers.rest_client.paginators import BaseReferencePaginator
 from requests.auth import AuthBase
 
 from pipelines.common.errors import CredentialsError, SourceError
 from pipelines.common.http import check_response, make_session
+from pipelines.common.paging import GuardedPaginator
 from pipelines.salesforce.settings import MAX_PAGE_SIZE, MIN_PAGE_SIZE, SECRETS_HINT
 
 log = logging.getLogger("pipelines.salesforce")
@@ -80,25 +81,24 @@ def _retryable(response: requests.Response) -> bool:
     return response.status_code in DEFAULT_RETRY_STATUS or request_limit_exceeded(response, None)
 
 
-class NextRecordsUrlPaginator(BasePaginator):
+class NextRecordsUrlPaginator(BaseReferencePaginator):
     """Follows `nextRecordsUrl` until `done`; the URL is a path relative to the instance."""
 
     def __init__(self, instance_url: str) -> None:
         super().__init__()
         self.instance_url = instance_url.rstrip("/")
-        self._next: str | None = None
 
     def update_state(self, response: requests.Response, data: list[Any] | None = None) -> None:
         body = response.json()
-        self._next = None if body.get("done", True) else body.get("nextRecordsUrl")
-        if not body.get("done", True) and not self._next:
+        done = body.get("done", True)
+        self._next_reference = None if done else body.get("nextRecordsUrl")
+        if not done and not self._next_reference:
             raise SourceError(f"{SOURCE} answered done=false without nextRecordsUrl")
-        self._has_next_page = self._next is not None
 
     def update_request(self, request: requests.Request) -> None:
-        if self._next:
-            # Concatenate, not urljoin: an instance URL behind a proxy may carry a path.
-            request.url = f"{self.instance_url}{self._next}"
+        if self._next_reference:
+            # Concatenate, not urljoin: the instance URL may carry a path (behind a proxy).
+            request.url = f"{self.instance_url}{self._next_reference}"
             request.params = {}
 
 
@@ -203,12 +203,18 @@ class SalesforceClient:
             data_selector="records",
         )
 
-    def query_all(self, soql: str) -> Iterator[list[dict[str, Any]]]:
-        """Pages of `queryAll` records (soft-deleted rows included), `attributes` dropped."""
+    def query_all(self, soql: str, sobject: str) -> Iterator[list[dict[str, Any]]]:
+        """Pages of `queryAll` records (soft-deleted rows included), `attributes` dropped.
+
+        `done` is the end; a `nextRecordsUrl` already asked for (or an empty page that is not
+        done) ends in a one-line `StuckPaginationError` naming the query and the URL.
+        """
         pages = self._rest().paginate(
             "queryAll",
             params={"q": soql},
-            paginator=NextRecordsUrlPaginator(self.instance_url),
+            paginator=GuardedPaginator(
+                NextRecordsUrlPaginator(self.instance_url), SOURCE, f"queryAll of {sobject}"
+            ),
             hooks={"response": [self._on_response]},
         )
         with _one_line_errors():

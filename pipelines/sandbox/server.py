@@ -36,6 +36,8 @@ class SandboxOptions:
     # Seconds a "slow" fault waits before answering: longer than the client's timeout.
     slow_seconds: float = 3.0
     retry_after_seconds: int = 1
+    # Vendors whose pages keep pointing at the cursor they were asked with (`--stuck-cursor`).
+    stuck_cursor: frozenset[str] = frozenset()
 
 
 class Sandbox:

@@ -22,6 +22,7 @@ from dlt.sources.helpers.rest_client.paginators import JSONResponseCursorPaginat
 
 from pipelines.common.errors import CredentialsError, SourceError
 from pipelines.common.http import check_response, make_session
+from pipelines.common.paging import GuardedPaginator
 
 SECRETS_HINT = "sources.slack.access_token (env SOURCES__SLACK__ACCESS_TOKEN)"
 # Codes meaning the token itself is wrong or lacks a scope: fixable only by the user.
@@ -42,6 +43,10 @@ UNREADABLE_CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found"})
 # Slack's documented maximum `limit` per method (larger values are clamped server side anyway).
 MAX_LIMIT = {"users.list": 1000, "conversations.replies": 1000}
 DEFAULT_MAX_LIMIT = 999
+# Slack documents that a page may hold fewer items than `limit` before the end (filters apply
+# after paging, e.g. conversations.list by type), so empty pages with a next cursor are normal;
+# a run of this many in a row still ends the loop.
+EMPTY_PAGES_ALLOWED = 100
 
 Record = dict[str, Any]
 
@@ -108,8 +113,18 @@ class SlackApi:
         return max(1, min(self.page_size, MAX_LIMIT.get(method, DEFAULT_MAX_LIMIT)))
 
     def pages(self, method: str, items_key: str, **params: str) -> Iterator[list[Record]]:
-        """Every page of `method`'s `items_key` list, in the API's order."""
-        paginator = JSONResponseCursorPaginator(cursor_path=NEXT_CURSOR, cursor_param="cursor")
+        """Every page of `method`'s `items_key` list, in the API's order.
+
+        An empty `next_cursor` is the end; a cursor already asked for (or a long run of empty
+        pages) ends in a one-line `StuckPaginationError` naming the method and the cursor.
+        """
+        endpoint = f"{method} (channel {params['channel']})" if "channel" in params else method
+        paginator = GuardedPaginator(
+            JSONResponseCursorPaginator(cursor_path=NEXT_CURSOR, cursor_param="cursor"),
+            "Slack",
+            endpoint,
+            empty_pages_allowed=EMPTY_PAGES_ALLOWED,
+        )
         try:
             yield from self._client.paginate(
                 method,

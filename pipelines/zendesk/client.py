@@ -1,5 +1,9 @@
 """HTTP side of the Zendesk source: auth, error handling and Zendesk's three pagination schemes.
 
+Each scheme ends on its documented signal (see the paginators below); every loop also runs behind
+the shared no-progress guard (`pipelines.common.paging`), so a cursor or link that repeats ends
+the load with one line instead of asking for ever.
+
 Every request goes through dlt's `RESTClient` on the shared retrying session (429 with
 Retry-After, 5xx, dropped connections, timeouts). A response hook turns the rest into one-line
 errors: 401/403 become `CredentialsError` naming the secrets to check. Zendesk refuses an
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from dlt.sources.helpers.rest_client import RESTClient
 from dlt.sources.helpers.rest_client.auth import HttpBasicAuth
@@ -26,6 +31,7 @@ from requests import HTTPError, Request, Response
 
 from pipelines.common.errors import SourceError
 from pipelines.common.http import check_response, make_session
+from pipelines.common.paging import GuardedPaginator
 
 SOURCE = "Zendesk"
 SECRETS_HINT = "sources.zendesk.email and sources.zendesk.api_token"
@@ -66,15 +72,43 @@ class ExportCursorPaginator(JSONResponseCursorPaginator):
 
 
 class TimeExportPaginator(JSONLinkPaginator):
-    """Time-based incremental exports: follow `next_page` until `end_of_stream`."""
+    """Time-based incremental exports: follow `next_page` to the documented end.
 
-    def __init__(self) -> None:
+    Where the response has `end_of_stream` (organizations, ticket events), `true` ends it.
+    `ticket_metric_events` has none (OpenAPI `TicketMetricEventsResponse`: the events, `count`,
+    `end_time`, `next_page`), and its last page still carries a `next_page` that serves the same
+    events again. There the end is a page shorter than the page size asked for (Zendesk's 1000,
+    or less when configured), or an `end_time` that does not move past the page's `start_time`.
+    """
+
+    def __init__(self, page_size: int) -> None:
         super().__init__(next_url_path="next_page")
+        self.page_size = page_size
 
     def update_state(self, response: Response, data: list[Any] | None = None) -> None:
         super().update_state(response, data)
-        if response.json().get("end_of_stream"):
+        body = response.json()
+        if "end_of_stream" in body:
+            ended = body["end_of_stream"] is True
+        else:
+            short = len(data or []) < self.page_size
+            ended = short or not _moves_past(body.get("end_time"), _start_time(response))
+        if ended:
             self._has_next_page = False
+
+
+def _start_time(response: Response) -> str | None:
+    """The `start_time` the page was asked for (the first request's, then `next_page`'s)."""
+    query = dict(parse_qsl(urlsplit(response.request.url or "").query))
+    return query.get("start_time")
+
+
+def _moves_past(end_time: Any, start_time: str | None) -> bool:
+    """False when `end_time` is not later than `start_time`; True when either is unknown."""
+    try:
+        return int(end_time) > int(start_time)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
 
 
 def list_cursor_paginator() -> BasePaginator:
@@ -102,12 +136,16 @@ class ZendeskClient:
     def pages(
         self, path: str, data_key: str, params: Mapping[str, Any], paginator: BasePaginator
     ) -> Iterator[Page]:
-        """Pages of `path`; failures that outlast the retries end in a one-line SourceError."""
+        """Pages of `path`; failures that outlast the retries end in a one-line SourceError.
+
+        A next page that repeats one already asked for, or an empty page that points at a next
+        one, ends in a one-line `StuckPaginationError` naming `path` and the cursor.
+        """
         try:
             for page in self._client.paginate(
                 path,
                 params=dict(params),
-                paginator=paginator,
+                paginator=GuardedPaginator(paginator, SOURCE, path),
                 data_selector=data_key,
                 hooks={"response": [_raise_for_status]},
             ):
@@ -141,16 +179,18 @@ class ZendeskClient:
     ) -> Iterator[Page]:
         """A time-based export from `state["end_time"]`, Zendesk's documented next start_time.
 
-        (Not the records' `updated_at`: the export position can be later than it.)
+        (Not the records' `updated_at`: the export position can be later than it.) The state
+        keeps the last page's `end_time`, so the next run repeats only that second (the
+        documented overlap, merged on id); it never moves back, nor to a missing `end_time`.
         """
-        query = {
-            "start_time": state.get("end_time", start_time),
-            "per_page": min(self.page_size, EXPORT_PAGE_LIMIT),
-            **params,
-        }
-        for page in self.pages(path, data_key, query, TimeExportPaginator()):
+        page_size = min(self.page_size, EXPORT_PAGE_LIMIT)
+        begin = state.get("end_time", start_time)
+        query = {"start_time": begin, "per_page": page_size, **params}
+        for page in self.pages(path, data_key, query, TimeExportPaginator(page_size)):
             yield page
-            state["end_time"] = page.body["end_time"]
+            end_time = page.body.get("end_time")
+            if isinstance(end_time, int):
+                state["end_time"] = max(end_time, state.get("end_time", begin))
 
     def list_pages(
         self, path: str, data_key: str, params: Mapping[str, Any] | None = None

@@ -126,3 +126,25 @@ def test_locked_warehouse_is_one_line_error(tmp_path):
         holder.wait()
     assert_one_line_error(result, "locked")
     duckdb.connect(str(warehouse)).close()
+
+
+def test_a_stuck_cursor_ends_the_load_with_one_line(tmp_path):
+    result = run_cli(
+        "load",
+        "--sandbox",
+        "--source",
+        "zendesk",
+        "--scale",
+        "0.01",
+        "--stuck-cursor",
+        "zendesk",
+        "--warehouse",
+        str(tmp_path / "w.duckdb"),
+    )
+    assert_one_line_error(result, "Zendesk incremental/", "repeats the cursor", "asked with")
+
+
+def test_an_unknown_stuck_cursor_vendor_is_refused():
+    result = run_cli("sandbox", "--stuck-cursor", "zendesk,jira")
+    assert result.returncode == 2
+    assert "unknown vendor jira" in result.stderr

@@ -21,7 +21,7 @@ from pipelines.sandbox.company import build_company
 from pipelines.sandbox.company.model import Company, Versioned
 from pipelines.sandbox.server import SandboxServer
 from tests.linear_fixtures import build_linear_company, visible
-from tests.loading import FAST_RETRY_ENV, raw_snapshot
+from tests.loading import FAST_RETRY_ENV, raw_snapshot, stuck_cursor_load
 from tests.sandbox_helpers import serve as running_sandbox
 
 TABLES = (
@@ -250,3 +250,12 @@ def test_faults_change_nothing_in_the_result(generated_company, tmp_path, monkey
                 assert len(server.sandbox.fault_counts) >= 4, server.sandbox.fault_counts
         snapshots.append(raw_snapshot(root / "warehouse.duckdb", ["raw_linear"]))
     assert snapshots[0] == snapshots[1]
+
+
+def test_a_stuck_cursor_ends_the_load_with_one_line_and_commits_nothing(fixture_company, tmp_path):
+    line, cursor, times_sent = stuck_cursor_load(
+        fixture_company, "linear", tmp_path / "w.duckdb", {"SOURCES__LINEAR__PAGE_SIZE": "5"}
+    )
+    assert line.startswith("Linear "), line
+    assert f"repeats the cursor {cursor} " in line
+    assert times_sent == 1, "the repeated cursor is never asked for twice"

@@ -19,6 +19,7 @@ from pipelines.common.errors import CredentialsError
 from pipelines.salesforce import salesforce_source
 from pipelines.sandbox.company.model import ENTITIES, Company, Entity, Versioned
 from pipelines.sandbox.faults import FAULT_KINDS
+from tests.loading import stuck_cursor_load
 from tests.salesforce_fixtures import OBJECTS, sandbox_rows, tiny_company
 from tests.sandbox_helpers import serve
 
@@ -272,3 +273,12 @@ def test_a_custom_field_the_org_lacks_is_left_out(tmp_path, monkeypatch, caplog)
     assert None not in {
         r["billing_country"] for r in table(pipeline, "accounts", "billing_country")
     }
+
+
+def test_a_stuck_cursor_ends_the_load_with_one_line_and_commits_nothing(tiny, tmp_path):
+    line, cursor, times_sent = stuck_cursor_load(
+        tiny, "salesforce", tmp_path / "w.duckdb", {"SOURCES__SALESFORCE__PAGE_SIZE": "200"}
+    )
+    assert line.startswith("Salesforce queryAll of "), line
+    assert "/queryAll/" in cursor
+    assert times_sent == 1, "the repeated nextRecordsUrl is never asked for twice"

@@ -18,7 +18,7 @@ from pipelines.common.errors import CredentialsError, SourceError
 from pipelines.sandbox.company.model import Company, Versioned
 from pipelines.sandbox.server import SandboxServer
 from pipelines.slack import slack_source
-from tests.loading import FAST_RETRY_ENV, raw_snapshot, snapshot_differences
+from tests.loading import FAST_RETRY_ENV, raw_snapshot, snapshot_differences, stuck_cursor_load
 from tests.sandbox_helpers import NOW
 from tests.sandbox_helpers import serve as running_sandbox
 from tests.slack_fixtures import (
@@ -331,3 +331,12 @@ def test_generated_company_loads_exactly_and_catches_up_a_week_later(tmp_path, m
         requests, loaded = loader.run(server)
         print(f"slack load a week later: {requests} requests, rows {loaded}")
         assert_matches_sandbox(loader, company, server.sandbox.now)
+
+
+def test_a_stuck_cursor_ends_the_load_with_one_line_and_commits_nothing(company, tmp_path):
+    line, cursor, times_sent = stuck_cursor_load(
+        company, "slack", tmp_path / "w.duckdb", {"SOURCES__SLACK__PAGE_SIZE": str(PAGE_SIZE)}
+    )
+    assert line.startswith(("Slack conversations.", "Slack users.list")), line
+    assert f"repeats the cursor {cursor} " in line
+    assert times_sent == 1, "the repeated cursor is never asked for twice"

@@ -17,8 +17,12 @@ from dlt.pipeline.exceptions import PipelineStepFailed
 from flask import request
 
 from pipelines.common.errors import CredentialsError
+from pipelines.common.paging import StuckPaginationError
 from pipelines.sandbox.company.model import Company, Versioned
+from pipelines.zendesk.client import ZendeskClient
+from tests.loading import stuck_cursor_load
 from tests.sandbox_helpers import NOW, START, serve
+from tests.scripted_http import Answer, scripted_session
 from tests.zendesk_fixtures import (
     RAW_TABLES,
     expected_rows,
@@ -235,6 +239,113 @@ def test_wrong_token_ends_in_credentials_error_naming_the_secrets(tmp_path, monk
     assert isinstance(error, CredentialsError)
     assert "sources.zendesk.api_token" in str(error)
     assert "wrong-secret-value" not in str(error)
+
+
+# --- how each export ends ----------------------------------------------------------------------
+
+
+def test_ticket_metric_events_end_without_end_of_stream_with_every_event(tmp_path, monkeypatch):
+    """Their export has no `end_of_stream` and its last `next_page` serves the same events."""
+    company = tiny_company()
+    with serve(company) as server:
+        log = RequestLog(server)
+        point_source_at(server, monkeypatch, page_size="5")
+        pipeline = make_pipeline(tmp_path)
+        run_source(pipeline)
+    loaded = [row[0] for row in table_rows(pipeline, "ticket_metric_events", "id")]
+    expected = expected_rows(company, "ticket_metric_events", NOW)
+    assert sorted(loaded) == sorted(expected)
+    asked = [args for path, args in log.entries if path == "incremental/ticket_metric_events.json"]
+    # Pages of 5 that overlap on their last second: more than len/5, never twice the same start.
+    assert len(expected) / 5 <= len(asked) <= len(expected)
+    starts = [int(args["start_time"]) for args in asked]
+    assert starts == sorted(set(starts))
+
+
+def export_client(answer: Answer, page_size: int = 5) -> tuple[ZendeskClient, list[str]]:
+    base = "https://acme.zendesk.test"
+    client = ZendeskClient(base, "admin@example.com", "token", page_size)
+    session, transport = scripted_session(base, answer)
+    client._client.session = session
+    return client, transport.asked
+
+
+def export_page(
+    start: int, items: int, end_time: int | None, end_of_stream: bool | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "events": [{"id": start * 100 + n} for n in range(items)],
+        "count": items,
+        "end_time": end_time,
+        "next_page": f"https://acme.zendesk.test/api/v2/x.json?start_time={end_time}&per_page=5",
+    }
+    if end_of_stream is not None:
+        body["end_of_stream"] = end_of_stream
+    return body
+
+
+def read_export(client: ZendeskClient, state: dict[str, Any]) -> list[Any]:
+    pages = client.time_export("x.json", "events", state, start_time=100)
+    return [record for page in pages for record in page.records]
+
+
+def test_a_short_page_ends_an_export_without_end_of_stream():
+    pages = {"100": export_page(100, 5, 200), "200": export_page(200, 2, 250)}
+    client, asked = export_client(lambda path, query: pages[query["start_time"]])
+    state: dict[str, Any] = {}
+    assert len(read_export(client, state)) == 7
+    assert len(asked) == 2
+    # The next run starts at the last page's end_time: only that second is read again.
+    assert state == {"end_time": 250}
+
+
+def test_an_end_time_that_does_not_move_ends_an_export_without_end_of_stream():
+    # A full page, but its next_page would serve it again.
+    client, asked = export_client(lambda path, query: export_page(100, 5, 100))
+    state: dict[str, Any] = {}
+    assert len(read_export(client, state)) == 5
+    assert len(asked) == 1
+    assert state == {"end_time": 100}
+
+
+def test_the_configured_page_size_is_the_full_page():
+    """Pages of 5 when 5 were asked for are not short; the 1000 limit only caps what is asked."""
+    pages = {"100": export_page(100, 5, 150), "150": export_page(150, 5, 170)}
+    pages["170"] = export_page(170, 0, None)
+    client, asked = export_client(lambda path, query: pages[query["start_time"]])
+    state: dict[str, Any] = {}
+    assert len(read_export(client, state)) == 10
+    assert len(asked) == 3
+    assert state == {"end_time": 170}, "a page without end_time leaves the state alone"
+
+
+def test_end_of_stream_true_ends_even_a_full_page():
+    client, asked = export_client(lambda path, query: export_page(100, 5, 180, end_of_stream=True))
+    state: dict[str, Any] = {}
+    assert len(read_export(client, state)) == 5
+    assert (len(asked), state) == (1, {"end_time": 180})
+
+
+def test_end_of_stream_false_with_a_next_page_that_repeats_the_request_fails():
+    client, asked = export_client(lambda path, query: export_page(100, 1, 100, end_of_stream=False))
+    state: dict[str, Any] = {}
+    with pytest.raises(StuckPaginationError) as failure:
+        read_export(client, state)
+    assert str(failure.value).startswith(
+        "Zendesk x.json repeats the cursor https://acme.zendesk.test/api/v2/x.json?start_time=100"
+    )
+    assert len(asked) == 1
+    assert state == {}, "no page of the stuck export counts as read"
+
+
+def test_a_stuck_cursor_ends_the_load_with_one_line_and_commits_nothing(tmp_path):
+    line, cursor, times_sent = stuck_cursor_load(
+        tiny_company(), "zendesk", tmp_path / "w.duckdb", {"SOURCES__ZENDESK__PAGE_SIZE": "5"}
+    )
+    endpoint = line.split(" ")[1]
+    assert endpoint in {*PAGED, "incremental/ticket_metric_events.json"}, line
+    assert times_sent == 1, "the repeated cursor is never asked for twice"
+    assert cursor in line
 
 
 # --- the generated company ---------------------------------------------------------------------

@@ -1,12 +1,13 @@
-"""What every vendor blueprint shares: auth check, fault injection and request accounting."""
+"""What every vendor blueprint shares: auth check, fault injection, request accounting and the
+stuck-cursor mode."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 if TYPE_CHECKING:
     from pipelines.sandbox.server import Sandbox
@@ -15,6 +16,9 @@ if TYPE_CHECKING:
 Authenticator = Callable[[], Response | None]
 # Renders a fault kind ("rate_limited", "server_error", ...) in the vendor's own error shape.
 FaultRenderer = Callable[[str], Response]
+# Points a page's next cursor (or link) back at the one the request carried, in place; False
+# when the request carried none (a first page) or the answer is not a page.
+CursorSticker = Callable[[dict[str, Any]], bool]
 
 
 def truncated_response(body: bytes, content_type: str = "application/json") -> Response:
@@ -57,3 +61,27 @@ def guard(
                 return render_fault(fault)
         sandbox.count_request(vendor)
         return None
+
+
+def stick_cursors(
+    blueprint: Blueprint, sandbox: Sandbox, vendor: str, stick: CursorSticker
+) -> None:
+    """`--stuck-cursor VENDOR`: every page asked for with a cursor names that cursor as the next.
+
+    A client that trusts the API would ask for the same page for ever. Unlike `--faults`, this is
+    deterministic: every paged answer of the vendor, from its second page on (time-based Zendesk
+    exports: from the first, as each request carries its position).
+    """
+
+    @blueprint.after_request
+    def _stick(response: Response) -> Response:
+        if (
+            vendor not in sandbox.options.stuck_cursor
+            or response.status_code != 200
+            or response.direct_passthrough
+        ):
+            return response
+        body = response.get_json(silent=True)
+        if isinstance(body, dict) and stick(body):
+            response.set_data(current_app.json.dumps(body))
+        return response

@@ -33,7 +33,7 @@ from graphql import (
 from graphql.execution.values import get_variable_values
 
 from pipelines.sandbox.credentials import SANDBOX_CREDENTIALS
-from pipelines.sandbox.vendors.common import guard
+from pipelines.sandbox.vendors.common import guard, stick_cursors
 from pipelines.sandbox.vendors.linear_complexity import MAX_COMPLEXITY, query_complexity
 from pipelines.sandbox.vendors.linear_schema import Context, linear_schema
 from pipelines.sandbox.vendors.linear_store import LinearStore
@@ -121,6 +121,28 @@ def _authenticate() -> Response | None:
     return _json({"errors": [error]}, status=401)
 
 
+def _stick_cursor(body: dict[str, Any]) -> bool:
+    """`--stuck-cursor linear`: a query sent with an `after` cursor gets every connection's
+    `pageInfo` pointing at that cursor again, with a next page."""
+    sent = request.get_json(force=True, silent=True)
+    variables = sent.get("variables") if isinstance(sent, dict) else None
+    after = variables.get("after") if isinstance(variables, dict) else None
+    if not after:
+        return False
+    stuck = False
+    pending: list[Any] = [body.get("data")]
+    while pending:  # every node of a finite JSON document, once
+        node = pending.pop()
+        if isinstance(node, dict):
+            if isinstance(node.get("pageInfo"), dict):
+                node["pageInfo"] |= {"endCursor": after, "hasNextPage": True}
+                stuck = True
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return stuck
+
+
 def create_blueprint(sandbox: Sandbox) -> Blueprint:
     blueprint = Blueprint("linear", __name__, url_prefix="/linear")
     store = LinearStore(sandbox.company)
@@ -149,6 +171,7 @@ def create_blueprint(sandbox: Sandbox) -> Blueprint:
         return _json({"errors": [error]}, status=status, headers=headers)
 
     guard(blueprint, sandbox, "linear", _authenticate, render_fault)
+    stick_cursors(blueprint, sandbox, "linear", _stick_cursor)
 
     @blueprint.post("/graphql")
     def graphql_endpoint() -> Response:

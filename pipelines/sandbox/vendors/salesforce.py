@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Response, request
 
 from pipelines.sandbox.credentials import SANDBOX_CREDENTIALS
-from pipelines.sandbox.vendors.common import guard
+from pipelines.sandbox.vendors.common import guard, stick_cursors
 from pipelines.sandbox.vendors.salesforce_records import (
     VENDOR,
     NotFound,
@@ -137,6 +137,16 @@ class Sessions:
         return issued <= now < issued + SESSION_TIMEOUT
 
 
+def stick_cursor(body: dict[str, Any]) -> bool:
+    """`--stuck-cursor salesforce`: a page asked for by locator names that locator as the next."""
+    if "locator" not in (request.view_args or {}) or "records" not in body:
+        return False
+    # nextRecordsUrl is relative to the instance: the path from `/services/data/` on.
+    body["nextRecordsUrl"] = request.path[request.path.index("/services/data/") :]
+    body["done"] = False
+    return True
+
+
 def create_blueprint(sandbox: Sandbox) -> Blueprint:
     blueprint = Blueprint(VENDOR, __name__)
     credentials = SANDBOX_CREDENTIALS[VENDOR]
@@ -161,6 +171,8 @@ def create_blueprint(sandbox: Sandbox) -> Blueprint:
         lambda kind: render_fault(kind, sandbox.options.retry_after_seconds),
         open_paths=(TOKEN_PATH, "/services/data/", "/services/data"),
     )
+
+    stick_cursors(blueprint, sandbox, VENDOR, stick_cursor)
 
     @blueprint.after_request
     def _limit_info(response: Response) -> Response:

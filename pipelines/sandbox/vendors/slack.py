@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Response, jsonify, request
 
 from pipelines.sandbox.credentials import SANDBOX_CREDENTIALS
-from pipelines.sandbox.vendors.common import guard
+from pipelines.sandbox.vendors.common import guard, stick_cursors
 from pipelines.sandbox.vendors.slack_data import Workspace, parse_ts, slack_ts, to_wire
 
 if TYPE_CHECKING:
@@ -393,9 +393,21 @@ class LazyWorkspace:
             return self._workspace
 
 
+def stick_cursor(body: Body) -> bool:
+    """`--stuck-cursor slack`: a page asked for with a cursor names that cursor as the next."""
+    cursor = request_params().get("cursor")
+    if not cursor or not isinstance(body.get("response_metadata"), dict):
+        return False
+    body["response_metadata"]["next_cursor"] = cursor
+    if "has_more" in body:
+        body["has_more"] = True
+    return True
+
+
 def create_blueprint(sandbox: Sandbox) -> Blueprint:
     blueprint = Blueprint("slack", __name__, url_prefix="/slack")
     guard(blueprint, sandbox, "slack", authenticate, fault_renderer(sandbox))
+    stick_cursors(blueprint, sandbox, "slack", stick_cursor)
     workspace = LazyWorkspace(sandbox)
 
     @blueprint.route("/api/<method>", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from flask import Blueprint, Response, jsonify, request
 
 from pipelines.sandbox.credentials import SANDBOX_CREDENTIALS
-from pipelines.sandbox.vendors.common import guard
+from pipelines.sandbox.vendors.common import guard, stick_cursors
 from pipelines.sandbox.vendors.zendesk_paging import (
     EXPORT_PAGE_LIMIT,
     ApiError,
@@ -213,9 +213,18 @@ class _ZendeskApi:
         return sets
 
     def time_export(
-        self, entity: str, data_key: str, render_item: Callable[[dict[str, Any]], Any]
+        self,
+        entity: str,
+        data_key: str,
+        render_item: Callable[[dict[str, Any]], Any],
+        end_of_stream: bool = True,
     ) -> dict[str, Any]:
-        """`/incremental/{organizations,ticket_events,...}?start_time=`: overlapping pages."""
+        """`/incremental/{organizations,ticket_events,...}?start_time=`: overlapping pages.
+
+        Every page has a `next_page`, the last one too. `end_of_stream` only where the OpenAPI
+        document declares it: `ticket_metric_events` has none, so a client that waits for it
+        asks again for ever (the last page's `next_page` repeats its own `start_time`).
+        """
         horizon = self.horizon()
         start_time = self.start_time(horizon)
         view = self.store.view(entity, horizon, "changed")
@@ -226,13 +235,15 @@ class _ZendeskApi:
             "per_page": request.args.get("per_page"),
             "include": request.args.get("include"),
         }
-        return {
+        body = {
             data_key: [render_item(view.state(index)) for index in range(page.begin, page.end)],
             "next_page": page_url(request.base_url, params),
             "count": page.count,
             "end_time": page.end_time,
-            "end_of_stream": page.end >= len(view.keys),
         }
+        if end_of_stream:
+            body["end_of_stream"] = page.end >= len(view.keys)
+        return body
 
     def tickets(self) -> Any:
         return jsonify(self.cursor_export("tickets"))
@@ -257,7 +268,10 @@ class _ZendeskApi:
     def ticket_metric_events(self) -> Any:
         """Time-based export, or cursor pages (`page[size]` up to 100) from `start_time`."""
         if not any(name.startswith("page[") for name in request.args):
-            return jsonify(self.time_export("ticket_metric_events", "ticket_metric_events", wire))
+            body = self.time_export(
+                "ticket_metric_events", "ticket_metric_events", wire, end_of_stream=False
+            )
+            return jsonify(body)
         horizon = self.horizon()
         start_time = self.start_time(horizon)
         view = self.store.view("ticket_metric_events", horizon, "changed")
@@ -386,6 +400,28 @@ class _ZendeskApi:
         raise ApiError(404, "RecordNotFound", "Not found")
 
 
+def _stick_cursor(body: dict[str, Any]) -> bool:
+    """`--stuck-cursor zendesk`: a page names the request that fetched it as the next one.
+
+    Time-based exports (every request carries its position, `start_time`) from the first page;
+    cursor exports and cursor-paginated lists from the first page asked for with a cursor.
+    """
+    args = request.args
+    if "end_time" in body and "next_page" in body:
+        body |= {"next_page": request.url, "end_time": int(args["start_time"])}
+        if "end_of_stream" in body:
+            body["end_of_stream"] = False
+        return True
+    if "after_cursor" in body and args.get("cursor"):
+        body |= {"after_cursor": args["cursor"], "after_url": request.url, "end_of_stream": False}
+        return True
+    if isinstance(body.get("meta"), dict) and args.get("page[after]"):
+        body["meta"] |= {"has_more": True, "after_cursor": args["page[after]"]}
+        body["links"]["next"] = request.url
+        return True
+    return False
+
+
 def _api_error(error: ApiError) -> Response:
     response = jsonify(error.body)
     response.status_code = error.status
@@ -396,6 +432,7 @@ def create_blueprint(sandbox: Sandbox) -> Blueprint:
     blueprint = Blueprint("zendesk", __name__, url_prefix=PREFIX)
     guard(blueprint, sandbox, "zendesk", _authenticate, _fault_renderer(sandbox))
     blueprint.after_request(_RateLimitHeaders(sandbox))
+    stick_cursors(blueprint, sandbox, "zendesk", _stick_cursor)
     blueprint.register_error_handler(ApiError, _api_error)
     api = _ZendeskApi(sandbox)
 
