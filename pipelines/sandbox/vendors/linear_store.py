@@ -129,6 +129,8 @@ def _matches(payload: Payload, conditions: list[Condition]) -> bool:
 @dataclass(frozen=True)
 class Page:
     nodes: list[Payload]
+    # Relay edges: each node with its cursor (`edges { cursor node { ... } }`).
+    edges: list[dict[str, Any]]
     page_info: dict[str, Any]
 
 
@@ -166,6 +168,9 @@ def paginate(
     cursors = [encode_cursor(p[order], p["id"]) for p in window]
     return Page(
         nodes=window,
+        edges=[
+            {"node": node, "cursor": cursor} for node, cursor in zip(window, cursors, strict=True)
+        ],
         page_info={
             "hasNextPage": has_next,
             "hasPreviousPage": has_previous,
