@@ -52,25 +52,31 @@ def _constant(value: Any) -> Maker:
     return lambda _source, _info, _args: value
 
 
+_DATES = ("DateTime", "DateTimeOrDuration", "TimelessDate", "TimelessDateOrDuration")
+_NEUTRAL = {"Int": 0, "Float": 0, "Boolean": False, "JSON": "{}", "Duration": "PT0S"}
+
+
+def neutral_scalar(type_name: str) -> Any:
+    """The neutral value of a scalar type; None for ids and dates, which derive from a record."""
+    if type_name in ("ID", "UUID", *_DATES):
+        return None
+    if type_name == "JSONObject":
+        return {}
+    # String and Linear's string-valued scalars (notification types) are "".
+    return _NEUTRAL.get(type_name, "")
+
+
 def _scalar(type_name: str, field_name: str) -> Maker:
-    if type_name in ("Int", "Float"):
-        return _constant(0)
-    if type_name == "Boolean":
-        return _constant(False)
     if type_name in ("ID", "UUID"):
         return lambda source, info, _args: stable_id(
             info.parent_type.name, source.get("id") or "", field_name
         )
-    if type_name in ("DateTime", "DateTimeOrDuration", "TimelessDate", "TimelessDateOrDuration"):
+    if type_name in _DATES:
         return lambda source, info, _args: _created_at(source, info)
     if type_name == "JSONObject":
+        # A fresh object each time: the answer must not share a mutable default.
         return lambda _source, _info, _args: {}
-    if type_name == "JSON":
-        return _constant("{}")
-    if type_name == "Duration":
-        return _constant("PT0S")
-    # String and Linear's string-valued scalars (notification types).
-    return _constant("")
+    return _constant(neutral_scalar(type_name))
 
 
 def _stub(schema: GraphQLSchema, named: GraphQLNamedType, field_name: str) -> Maker:

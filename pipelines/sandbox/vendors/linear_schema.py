@@ -30,7 +30,14 @@ from graphql import (
 
 from pipelines.sandbox.company.model import Payload
 from pipelines.sandbox.vendors.linear_defaults import bind_defaults, stable_id
-from pipelines.sandbox.vendors.linear_store import GraphQLUserError, LinearStore, paginate
+from pipelines.sandbox.vendors.linear_filters import Navigator, compile_filter
+from pipelines.sandbox.vendors.linear_store import (
+    CHILD_INDEXES,
+    GraphQLUserError,
+    LinearStore,
+    is_archived,
+    paginate,
+)
 
 SCHEMA_PATH = Path(__file__).with_name("linear_schema.graphql")
 
@@ -96,10 +103,10 @@ RELATIONS: dict[tuple[str, str], str] = {
     ("Attachment", "creator"): "creatorId",
 }
 
-# (type, field) -> payload key holding a list of ids, served as a connection.
-ID_LIST_CONNECTIONS: dict[tuple[str, str], str] = {
-    ("Issue", "labels"): "labelIds",
-    ("Project", "teams"): "teamIds",
+# (type, field) -> (entity, payload key holding a list of its ids), served as a connection.
+ID_LIST_CONNECTIONS: dict[tuple[str, str], tuple[str, str]] = {
+    ("Issue", "labels"): ("labels", "labelIds"),
+    ("Project", "teams"): ("teams", "teamIds"),
 }
 
 # Issue connections over child records that point at their issue.
@@ -139,6 +146,8 @@ ROOT_LOOKUPS = {
 }
 
 Resolver = Callable[..., Any]
+# A parent record's items of a connection, at the request's clock.
+ItemsOf = Callable[[Payload, Context], list[Payload]]
 
 
 def render_datetime(value: Any) -> str:
@@ -167,17 +176,34 @@ def _bind_scalars(schema: Any) -> None:
         scalar.serialize = scalar.coerce_output_value = serialize  # type: ignore[method-assign]
 
 
-def _connection(items_of: Callable[[Any, Context], list[Payload]], entity: str) -> Resolver:
+def _connection(items_of: ItemsOf, entity: str) -> Resolver:
     def resolve(parent: Any, info: GraphQLResolveInfo, **args: Any) -> dict[str, Any]:
         context: Context = info.context
-        predicate: Callable[[Payload], bool] = lambda _: True  # noqa: E731
+        tests: list[Callable[[Payload], bool]] = []
         if entity == "users" and not args.get("includeDisabled"):
             # Linear leaves deactivated users out unless `includeDisabled: true`.
-            predicate = lambda user: bool(user.get("active", True))  # noqa: E731
-        page = paginate(items_of(parent, context), args, context.now, predicate)
+            tests.append(lambda user: bool(user.get("active", True)))
+        if args.get("filter"):
+            filter_type = info.parent_type.fields[info.field_name].args["filter"].type
+            nodes = get_named_type(info.return_type).fields["nodes"]  # type: ignore[union-attr]
+            tests.append(
+                compile_filter(
+                    args["filter"],
+                    get_named_type(filter_type),  # type: ignore[arg-type]
+                    get_named_type(nodes.type),  # type: ignore[arg-type]
+                    _navigator(info),
+                )
+            )
+        page = paginate(
+            items_of(parent, context), args, lambda record: all(test(record) for test in tests)
+        )
         return {"nodes": page.nodes, "edges": page.edges, "pageInfo": page.page_info}
 
     return resolve
+
+
+def _related_entity(schema: Any, type_name: str, field: str) -> str:
+    return ENTITY_OF_TYPE[get_named_type(schema.type_map[type_name].fields[field].type).name]
 
 
 def _relation(entity: str, key: str) -> Resolver:
@@ -192,7 +218,7 @@ def _points_at(parent_id: str, value: Any) -> bool:
     return parent_id in value if isinstance(value, list) else value == parent_id
 
 
-def _reverse(entity: str, key: str) -> Callable[[Any, Context], list[Payload]]:
+def _reverse(entity: str, key: str) -> ItemsOf:
     def items(parent: Payload, context: Context) -> list[Payload]:
         return [
             payload
@@ -201,6 +227,51 @@ def _reverse(entity: str, key: str) -> Callable[[Any, Context], list[Payload]]:
         ]
 
     return items
+
+
+def _id_list(entity: str, key: str) -> ItemsOf:
+    def items(parent: Payload, context: Context) -> list[Payload]:
+        found = (context.store.get(entity, i, context.now) for i in parent.get(key) or ())
+        return [payload for payload in found if payload is not None]
+
+    return items
+
+
+def _children(relation: str) -> ItemsOf:
+    return lambda parent, context: context.store.children(relation, parent["id"], context.now)
+
+
+def _everything(entity: str) -> ItemsOf:
+    return lambda _parent, context: context.store.visible(entity, context.now)
+
+
+# Every connection served from records: (type, field) -> (entity, items of a parent record).
+COLLECTIONS: dict[tuple[str, str], tuple[str, ItemsOf]] = {
+    **{("Query", f): (e, _everything(e)) for f, e in ROOT_CONNECTIONS.items()},
+    **{("Organization", f): (e, _everything(e)) for f, e in ORGANIZATION_CONNECTIONS.items()},
+    **{key: (e, _id_list(e, ids)) for key, (e, ids) in ID_LIST_CONNECTIONS.items()},
+    **{("Issue", f): (CHILD_INDEXES[f][0], _children(f)) for f in CHILD_CONNECTIONS},
+    **{key: (e, _reverse(e, fk)) for key, (e, fk) in REVERSE_CONNECTIONS.items()},
+}
+
+
+def _navigator(info: GraphQLResolveInfo) -> Navigator:
+    """What a filter follows: relations and connections as this request serves them."""
+    context: Context = info.context
+
+    def related(type_name: str, field: str, record: Payload) -> Payload | None:
+        key = RELATIONS.get((type_name, field))
+        if key is None:
+            return None
+        entity = _related_entity(info.schema, type_name, field)
+        return context.store.get(entity, record.get(key), context.now)
+
+    def collection(type_name: str, field: str, record: Payload) -> list[Payload]:
+        found = COLLECTIONS.get((type_name, field))
+        items = found[1](record, context) if found else []
+        return [item for item in items if not is_archived(item)]
+
+    return Navigator(info.schema, context.now, related, collection)
 
 
 def _user_email(user: Payload, _info: GraphQLResolveInfo) -> str:
@@ -265,13 +336,8 @@ def _organization(_parent: Any, info: GraphQLResolveInfo) -> Payload:
 
 def _bind_resolvers(schema: Any) -> None:
     query: GraphQLObjectType = schema.query_type
-    organization: GraphQLObjectType = schema.type_map["Organization"]
-    for type_, connections in ((query, ROOT_CONNECTIONS), (organization, ORGANIZATION_CONNECTIONS)):
-        for field, entity in connections.items():
-            type_.fields[field].resolve = _connection(
-                lambda _parent, context, entity=entity: context.store.visible(entity, context.now),
-                entity,
-            )
+    for (type_name, field), (entity, items) in COLLECTIONS.items():
+        schema.type_map[type_name].fields[field].resolve = _connection(items, entity)
     for field, entity in ROOT_LOOKUPS.items():
         query.fields[field].resolve = _lookup(entity, get_named_type(query.fields[field].type).name)
     query.fields["issue"].resolve = _issue
@@ -280,36 +346,13 @@ def _bind_resolvers(schema: Any) -> None:
     schema.type_map["User"].fields["isMe"].resolve = _is_me
 
     for (type_name, field), key in RELATIONS.items():
-        target = ENTITY_OF_TYPE[get_named_type(schema.type_map[type_name].fields[field].type).name]
+        target = _related_entity(schema, type_name, field)
         schema.type_map[type_name].fields[field].resolve = _relation(target, key)
-
-    for (type_name, field), key in ID_LIST_CONNECTIONS.items():
-        connection_type = get_named_type(schema.type_map[type_name].fields[field].type).name
-        target = ENTITY_OF_TYPE[connection_type.removesuffix("Connection")]
-
-        def items(parent: Payload, context: Context, target: str = target, key: str = key) -> list:
-            found = (context.store.get(target, i, context.now) for i in parent.get(key) or ())
-            return [payload for payload in found if payload is not None]
-
-        schema.type_map[type_name].fields[field].resolve = _connection(items, target)
-
-    for field in CHILD_CONNECTIONS:
-        schema.type_map["Issue"].fields[field].resolve = _connection(
-            lambda parent, context, field=field: context.store.children(
-                field, parent["id"], context.now
-            ),
-            field,
-        )
-
-    for (type_name, field), (entity, key) in REVERSE_CONNECTIONS.items():
-        schema.type_map[type_name].fields[field].resolve = _connection(
-            _reverse(entity, key), entity
-        )
 
     for type_ in schema.type_map.values():
         if isinstance(type_, GraphQLObjectType) and not type_.name.startswith("__"):
             for field_def in type_.fields.values():
-                if get_named_type(field_def.type) is organization and field_def.resolve is None:
+                if get_named_type(field_def.type).name == "Organization" and not field_def.resolve:
                     field_def.resolve = _organization
 
 
