@@ -419,6 +419,12 @@ def test_filters_on_what_the_company_does_not_model_see_what_is_served(server, c
     assert filtered(server, "{subscribers: {length: {eq: 0}}}") == everything
     assert filtered(server, "{snoozedBy: {null: true}}") == everything
     assert filtered(server, "{snoozedUntilAt: {null: false}}") == []
+    # No such Issue field: an empty collection.
+    assert filtered(server, "{sharedWith: {some: {admin: {eq: true}}}}") == []
+    # `Project.status` is non-null: its stub has the first ProjectStatusType, `backlog`.
+    projects = [lid("project", 1)]
+    assert filtered(server, '{status: {type: {eq: "backlog"}}}', "projects") == projects
+    assert filtered(server, '{status: {type: {neq: "backlog"}}}', "projects") == []
 
 
 def test_an_unsupported_filter_is_one_clear_error(server):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from graphql import (
@@ -79,14 +80,25 @@ def _scalar(type_name: str, field_name: str) -> Maker:
     return _constant(neutral_scalar(type_name))
 
 
-def _stub(schema: GraphQLSchema, named: GraphQLNamedType, field_name: str) -> Maker:
+def stub(
+    schema: GraphQLSchema,
+    named: GraphQLNamedType,
+    parent_type: str,
+    parent: Source,
+    field_name: str,
+    now: datetime,
+) -> Source:
+    """The object a non-null field of an unmodelled type serves (filters see the same one)."""
     concrete = schema.get_possible_types(named)[0] if is_abstract_type(named) else named  # type: ignore[arg-type]
+    key = stable_id(parent_type, parent.get("id") or "", field_name)
+    return {"__typename": concrete.name, "id": key, "createdAt": parent.get("createdAt") or now}
 
+
+def _stub(schema: GraphQLSchema, named: GraphQLNamedType, field_name: str) -> Maker:
     def make(source: Source, info: GraphQLResolveInfo, args: dict[str, Any]) -> Source:
-        key = args.get("id")
-        if not isinstance(key, str):
-            key = stable_id(info.parent_type.name, source.get("id") or "", field_name)
-        return {"__typename": concrete.name, "id": key, "createdAt": _created_at(source, info)}
+        made = stub(schema, named, info.parent_type.name, source, field_name, info.context.now)
+        # A lookup by id (`customer(id: "...")`) answers with the id it was asked for.
+        return {**made, "id": args["id"]} if isinstance(args.get("id"), str) else made
 
     return make
 

@@ -210,11 +210,9 @@ def _clause(
             # The company models none of these relations (blocking, duplicates, suggestions...).
             return lambda _record: check(False)
         return lambda record: check(_value_of(owner, key, record))
-    target = _target_type(owner, key, navigator.schema)
+    target = _target_type(input_type, navigator.schema)
     if input_type.name.endswith("CollectionFilter"):
         return _collection(key, clause, input_type, owner, target, navigator)
-    if target is None:
-        raise GraphQLUserError(f"The sandbox cannot filter {owner.name} by {key}")
     inner = compile_filter(_without(clause, "null"), input_type, target, navigator)
     want_null = clause.get("null")
 
@@ -232,49 +230,40 @@ def _collection(
     clause: dict[str, Any],
     input_type: GraphQLInputObjectType,
     owner: GraphQLObjectType,
-    target: GraphQLObjectType | None,
+    target: GraphQLObjectType,
     navigator: Navigator,
 ) -> Predicate:
-    if target is None:
-        raise GraphQLUserError(f"The sandbox cannot filter {owner.name} by {key}")
-    quantifiers = {k: clause.get(k) for k in ("some", "every", "length", "null")}
-    direct = _without(clause, *quantifiers)
-    some = [compile_filter(f, input_type, target, navigator) for f in (quantifiers["some"], direct)]
-    every = compile_filter(quantifiers["every"], input_type, target, navigator)
-    length_type = input_type.fields["length"].type if "length" in input_type.fields else None
-    length = (
-        _comparison(get_named_type(length_type), quantifiers["length"], navigator.now)  # type: ignore[arg-type]
-        if quantifiers["length"] is not None and length_type is not None
-        else None
-    )
-    wants_some = [
-        test for test, given in zip(some, (quantifiers["some"], direct), strict=True) if given
-    ]
+    quantifiers = ("some", "every", "length", "null")
+    # The collection filter's own fields mean "some item matches" too.
+    somes = [f for f in (clause.get("some"), _without(clause, *quantifiers)) if f]
+    some = [compile_filter(f, input_type, target, navigator) for f in somes]
+    every = compile_filter(clause.get("every"), input_type, target, navigator)
+    length = None
+    if clause.get("length") is not None:
+        length_type = get_named_type(input_type.fields["length"].type)
+        length = _comparison(length_type, clause["length"], navigator.now)  # type: ignore[arg-type]
+    empty = clause.get("null")
 
     def matches(record: Payload) -> bool:
         items = navigator.collection(owner.name, key, record)
-        if quantifiers["null"] is not None and (not items) is not quantifiers["null"]:
+        if empty is not None and (not items) is not empty:
             return False
         if length is not None and not length(len(items)):
             return False
-        if quantifiers["every"] is not None and not all(every(item) for item in items):
+        if not all(every(item) for item in items):
             return False
-        return all(any(test(item) for item in items) for test in wants_some)
+        return all(any(test(item) for item in items) for test in some)
 
     return matches
 
 
-def _target_type(
-    owner: GraphQLObjectType, key: str, schema: GraphQLSchema
-) -> GraphQLObjectType | None:
-    """The object type a relation or collection field of `owner` leads to (a connection's node)."""
-    field = owner.fields.get(key)
-    if field is None:
-        return None
-    named = get_named_type(field.type)
-    if isinstance(named, GraphQLObjectType) and "nodes" in named.fields:
-        named = get_named_type(named.fields["nodes"].type)
-    return named if isinstance(named, GraphQLObjectType) else None
+def _target_type(input_type: GraphQLInputObjectType, schema: GraphQLSchema) -> GraphQLObjectType:
+    """The type a relation's or collection's filter applies to (`NullableUserFilter` -> User)."""
+    name = input_type.name.removeprefix("Nullable").removesuffix("Filter")
+    target = schema.type_map.get(name.removesuffix("Collection"))
+    if not isinstance(target, GraphQLObjectType):
+        raise GraphQLUserError(f"The sandbox cannot filter with {input_type.name}")
+    return target
 
 
 def _without(clause: dict[str, Any], *keys: str) -> dict[str, Any]:

@@ -25,11 +25,12 @@ from graphql import (
     GraphQLScalarType,
     build_ast_schema,
     get_named_type,
+    is_non_null_type,
     parse,
 )
 
 from pipelines.sandbox.company.model import Payload
-from pipelines.sandbox.vendors.linear_defaults import bind_defaults, stable_id
+from pipelines.sandbox.vendors.linear_defaults import bind_defaults, stable_id, stub
 from pipelines.sandbox.vendors.linear_filters import Navigator, compile_filter
 from pipelines.sandbox.vendors.linear_store import (
     CHILD_INDEXES,
@@ -261,10 +262,15 @@ def _navigator(info: GraphQLResolveInfo) -> Navigator:
 
     def related(type_name: str, field: str, record: Payload) -> Payload | None:
         key = RELATIONS.get((type_name, field))
-        if key is None:
+        if key is not None:
+            entity = _related_entity(info.schema, type_name, field)
+            return context.store.get(entity, record.get(key), context.now)
+        # Unmodelled: what the field serves, a stub where it is non-null, else nothing.
+        served = info.schema.type_map[type_name].fields.get(field)  # type: ignore[union-attr]
+        if served is None or not is_non_null_type(served.type):
             return None
-        entity = _related_entity(info.schema, type_name, field)
-        return context.store.get(entity, record.get(key), context.now)
+        named = get_named_type(served.type)
+        return stub(info.schema, named, type_name, record, field, context.now)
 
     def collection(type_name: str, field: str, record: Payload) -> list[Payload]:
         found = COLLECTIONS.get((type_name, field))
