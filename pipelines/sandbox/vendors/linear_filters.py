@@ -72,6 +72,14 @@ def parse_date_or_duration(value: str, now: datetime) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def all_of(tests: list[Callable[[Any], bool]]) -> Callable[[Any], bool]:
+    """A test that holds where all hold (the usual single test is returned as is: filters run
+    once per record on every page)."""
+    if len(tests) <= 1:
+        return tests[0] if tests else lambda _value: True
+    return lambda value: all(test(value) for test in tests)
+
+
 def _fold(text: str) -> str:
     """Case- and accent-insensitive form (`containsIgnoreCaseAndAccent`)."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -147,9 +155,10 @@ def _comparison(
             )
         else:
             raise GraphQLUserError(f"The sandbox cannot filter with {comparator.name}.{op}")
+    check = all_of(tests)
     if dates:
-        return lambda value: all(test(_as_held(comparator.name, value, now)) for test in tests)
-    return lambda value: all(test(value) for test in tests)
+        return lambda value: check(_as_held(comparator.name, value, now))
+    return check
 
 
 def _safe(compare: Callable[[Any, Any], bool], value: Any, operand: Any) -> bool:
@@ -165,8 +174,10 @@ def _safe(compare: Callable[[Any, Any], bool], value: Any, operand: Any) -> bool
 def _value_of(owner: GraphQLObjectType, key: str, record: Payload) -> Any:
     """The field's value as served: the record's, else the neutral value of a non-null scalar."""
     value = record.get(key)
+    if value is not None:
+        return value
     field = owner.fields.get(key)
-    if value is None and field is not None and isinstance(field.type, GraphQLNonNull):
+    if field is not None and isinstance(field.type, GraphQLNonNull):
         inner = field.type.of_type
         if isinstance(inner, GraphQLEnumType):
             return next(iter(inner.values))
@@ -194,7 +205,7 @@ def compile_filter(
         input_type = get_named_type(filter_type.fields[key].type)
         assert isinstance(input_type, GraphQLInputObjectType)
         tests.append(_clause(key, clause, input_type, owner, navigator))
-    return lambda record: all(test(record) for test in tests)
+    return all_of(tests)
 
 
 def _clause(

@@ -31,7 +31,7 @@ from graphql import (
 
 from pipelines.sandbox.company.model import Payload
 from pipelines.sandbox.vendors.linear_defaults import bind_defaults, stable_id, stub
-from pipelines.sandbox.vendors.linear_filters import Navigator, compile_filter
+from pipelines.sandbox.vendors.linear_filters import Navigator, all_of, compile_filter
 from pipelines.sandbox.vendors.linear_store import (
     CHILD_INDEXES,
     GraphQLUserError,
@@ -195,9 +195,7 @@ def _connection(items_of: ItemsOf, entity: str) -> Resolver:
                     _navigator(info),
                 )
             )
-        page = paginate(
-            items_of(parent, context), args, lambda record: all(test(record) for test in tests)
-        )
+        page = paginate(items_of(parent, context), args, all_of(tests))
         return {"nodes": page.nodes, "edges": page.edges, "pageInfo": page.page_info}
 
     return resolve
