@@ -299,3 +299,151 @@ def test_issue_by_identifier_or_id(server):
     assert by_identifier == {"id": lid("issue", 3), "identifier": "ENG-3"}
     by_id = data(server, "query($id: String!) { issue(id: $id) { id } }", id=lid("issue", 3))
     assert by_id["issue"]["id"] == by_identifier["id"]
+
+
+# --- beyond what the source reads: edges, lookups, reverse relations, filters ----------------
+
+
+def test_edges_carry_each_node_with_the_cursor_that_pages_after_it(server):
+    query = """query($after: String) { comments(first: 2, after: $after) {
+        nodes { id } edges { cursor node { id } } pageInfo { endCursor } } }"""
+    first = data(server, query)["comments"]
+    assert [e["node"] for e in first["edges"]] == first["nodes"] and len(first["nodes"]) == 2
+    assert first["edges"][-1]["cursor"] == first["pageInfo"]["endCursor"]
+    after_first_edge = data(server, query, after=first["edges"][0]["cursor"])["comments"]
+    assert after_first_edge["nodes"][0] == first["nodes"][1]
+
+
+LOOKUPS = [
+    ("team", ("team", 1)),
+    ("user", ("user", 3)),
+    ("workflowState", ("state", 2)),
+    ("issueLabel", ("label", 2)),
+    ("cycle", ("cycle", 1)),
+    ("comment", ("comment", 500)),
+]
+
+
+@pytest.mark.parametrize(("field", "key"), LOOKUPS)
+def test_lookups_by_id_serve_the_record_or_linears_not_found(server, field, key):
+    query = f"query($id: String!) {{ {field}(id: $id) {{ id }} }}"
+    assert data(server, query, id=lid(*key))[field] == {"id": lid(*key)}
+    response = post(server, query, {"id": lid("nothing", 1)})
+    assert response.status_code == 200 and response.json()["data"] is None
+    (error,) = response.json()["errors"]
+    assert error["message"].startswith("Entity not found")
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+
+
+def test_reverse_relations_are_connections_over_the_records(server, company):
+    query = """query($team: String!, $user: String!) {
+        team(id: $team) { issues(includeArchived: true) { nodes { id } }
+        states { nodes { id } } labels { nodes { id } } cycles { nodes { id } }
+        projects { nodes { id } } }
+        user(id: $user) { assignedIssues { nodes { id } } createdIssues { nodes { id } } }
+        issue(id: "ENG-1") { children { nodes { id } } } }"""
+    answer = data(server, query, team=lid("team", 1), user=lid("user", 1))
+
+    def ids(entity: str, key: str, value: str, include_archived: bool = False) -> set[str]:
+        records = visible(company, entity, NOW, include_archived)
+        return {p["id"] for p in records if p.get(key) == value or value in (p.get(key) or [])}
+
+    team = answer["team"]
+    assert {n["id"] for n in team["issues"]["nodes"]} == ids(
+        "issues", "teamId", lid("team", 1), True
+    )
+    assert {n["id"] for n in team["states"]["nodes"]} == {lid("state", n) for n in (1, 2, 3)}
+    assert {n["id"] for n in team["labels"]["nodes"]} == {lid("label", 1), lid("label", 2)}
+    assert [n["id"] for n in team["cycles"]["nodes"]] == [lid("cycle", 1)]
+    assert [n["id"] for n in team["projects"]["nodes"]] == [lid("project", 1)]
+    user = answer["user"]
+    # Issues 1, 2 and 5 are neither archived nor trashed; issue 6 is after the clock.
+    assert {n["id"] for n in user["assignedIssues"]["nodes"]} == {
+        lid("issue", n) for n in (1, 2, 5)
+    }
+    assert user["createdIssues"]["nodes"] == []
+    # Issue 6 (ENG-1's child) exists only after the clock.
+    assert answer["issue"]["children"]["nodes"] == []
+
+
+def test_viewer_is_the_keys_owner_in_the_one_organization(server):
+    query = """query($team: String!) { viewer { id isMe admin organization { id } }
+        organization { id teams { nodes { key } } users(includeDisabled: true) { nodes { id } } }
+        team(id: $team) { organization { id } } }"""
+    answer = data(server, query, team=lid("team", 1))
+    assert answer["viewer"]["id"] == lid("user", 1) and answer["viewer"]["isMe"]
+    organization = answer["organization"]
+    assert answer["viewer"]["organization"]["id"] == organization["id"]
+    assert answer["team"]["organization"]["id"] == organization["id"]
+    assert [team["key"] for team in organization["teams"]["nodes"]] == ["ENG"]
+    assert len(organization["users"]["nodes"]) == 3
+
+
+def filtered(server: SandboxServer, filter_: str, root: str = "issues") -> list[str]:
+    query = (
+        f"{{ {root}(first: 50, includeArchived: true, filter: {filter_}) {{ nodes {{ id }} }} }}"
+    )
+    return sorted(node["id"] for node in data(server, query)[root]["nodes"])
+
+
+def issues_where(company, test) -> list[str]:
+    return sorted(p["id"] for p in visible(company, "issues", NOW) if test(p))
+
+
+def test_filters_follow_relations_collections_and_comparators(server, company):
+    assert filtered(server, '{state: {type: {eq: "triage"}}}') == issues_where(
+        company, lambda p: p["stateId"] == lid("state", 1)
+    )
+    assert filtered(server, '{labels: {some: {name: {eq: "label 2"}}}}') == [lid("issue", 2)]
+    assert filtered(server, '{title: {containsIgnoreCase: "ISSUE 3"}}') == [lid("issue", 3)]
+    assert filtered(server, "{or: [{number: {eq: 1}}, {number: {gte: 4}}]}") == issues_where(
+        company, lambda p: p["number"] in (1, 4, 5)
+    )
+    assert filtered(server, '{dueDate: {lt: "2026-10-21"}}') == [lid("issue", 5)]
+    assert filtered(server, "{dueDate: {null: true}}") == issues_where(
+        company, lambda p: p["dueDate"] is None
+    )
+    assert filtered(server, "{assignee: {null: true}}") == []
+    assert filtered(server, f'{{assignee: {{id: {{eq: "{lid("user", 1)}"}}}}}}') == issues_where(
+        company, lambda _: True
+    )
+    assert filtered(server, '{team: {key: {eq: "SUP"}}}') == []
+    assert filtered(server, "{issues: {some: {number: {eq: 2}}}}", "teams") == [lid("team", 1)]
+
+
+def test_filters_on_what_the_company_does_not_model_see_what_is_served(server, company):
+    everything = issues_where(company, lambda _: True)
+    # No relations of these kinds, no subscribers, no snoozing: as the fields answer.
+    assert filtered(server, "{hasBlockedByRelations: {eq: false}}") == everything
+    assert filtered(server, "{hasBlockedByRelations: {eq: true}}") == []
+    assert filtered(server, "{subscribers: {length: {eq: 0}}}") == everything
+    assert filtered(server, "{snoozedBy: {null: true}}") == everything
+    assert filtered(server, "{snoozedUntilAt: {null: false}}") == []
+    # No such Issue field: an empty collection.
+    assert filtered(server, "{sharedWith: {some: {admin: {eq: true}}}}") == []
+    # `Project.status` is non-null: its stub has the first ProjectStatusType, `backlog`.
+    projects = [lid("project", 1)]
+    assert filtered(server, '{status: {type: {eq: "backlog"}}}', "projects") == projects
+    assert filtered(server, '{status: {type: {neq: "backlog"}}}', "projects") == []
+
+
+def test_an_unsupported_filter_is_one_clear_error(server):
+    query = '{ issues(filter: {sourceMetadata: {subType: {eq: "x"}}}) { nodes { id } } }'
+    response = post(server, query)
+    assert response.status_code == 200
+    (error,) = response.json()["errors"]
+    assert error["message"] == "The sandbox cannot filter with SourceMetadataComparator.subType"
+
+
+def test_mutations_are_refused_the_sandbox_is_read_only(server):
+    response = post(server, 'mutation { issueArchive(id: "x") { success } }')
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "INPUT_ERROR"
+    assert "read-only" in error["message"]
+
+
+def test_complexity_counts_fields_under_interfaces_and_unions(server):
+    # The notification stub: 1 object + 3 scalars (id, type on the interface, one in a fragment).
+    query = '{ notification(id: "x") { id type ... on IssueNotification { issueId } } }'
+    assert post(server, query).headers["X-Complexity"] == str(math.ceil(1 + 3 * TENTH))

@@ -1,11 +1,13 @@
 """Linear's GraphQL API: `POST /linear/graphql` with `{query, variables, operationName}`.
 
-The contract served (see linear_schema.graphql for the types):
+The contract served (linear_schema.graphql is Linear's official SDL):
 - Auth: `Authorization: <personal API key>` with no `Bearer` prefix; anything else gets HTTP 401
   and a GraphQL error with `extensions.code = AUTHENTICATION_ERROR`.
-- Queries run for real with graphql-core against our SDL subset of Linear's schema. A query that
-  does not parse or validate gets HTTP 400 (`GRAPHQL_PARSE_FAILED` / `GRAPHQL_VALIDATION_FAILED`);
-  one costing more than 10,000 complexity points gets HTTP 400 `INPUT_ERROR` "Query too complex".
+- Queries run for real with graphql-core against Linear's whole schema: fields the company does
+  not model answer with type-correct defaults (linear_defaults). A query that does not parse or
+  validate gets HTTP 400 (`GRAPHQL_PARSE_FAILED` / `GRAPHQL_VALIDATION_FAILED`); one costing more
+  than 10,000 complexity points gets HTTP 400 `INPUT_ERROR` "Query too complex". The sandbox is
+  read-only: a mutation or subscription gets HTTP 400 `INPUT_ERROR`.
   Resolver errors (an unknown issue id, a bad cursor) come back with HTTP 200 next to `data`.
 - Every answer carries Linear's budget headers: `X-RateLimit-Requests-Limit/-Remaining/-Reset`,
   `X-Complexity`, `X-RateLimit-Complexity-Limit/-Remaining/-Reset` (resets in epoch ms).
@@ -26,6 +28,7 @@ from graphql import (
     FragmentDefinitionNode,
     GraphQLError,
     OperationDefinitionNode,
+    OperationType,
     execute,
     parse,
     validate,
@@ -147,6 +150,9 @@ def create_blueprint(sandbox: Sandbox) -> Blueprint:
     blueprint = Blueprint("linear", __name__, url_prefix="/linear")
     store = LinearStore(sandbox.company)
     budget = _Budget()
+    # Built now (about a second for Linear's 1.2 MB SDL), not on the first request: a client
+    # with a short timeout would otherwise give up on it.
+    linear_schema()
 
     def render_fault(kind: str) -> Response:
         retry_after = {"Retry-After": str(sandbox.options.retry_after_seconds)}
@@ -214,6 +220,15 @@ def _run(body: dict[str, Any], now: datetime, store: LinearStore, budget: _Budge
             for p in problems
         ]
         return _json({"errors": errors}, 400, budget.headers(now, 0))
+    if chosen[0].operation is not OperationType.QUERY:
+        budget.spend(0)
+        kind = chosen[0].operation.value
+        error = _error(
+            f"The sandbox is read-only: {kind} operations are not served.",
+            "INPUT_ERROR",
+            "invalid input",
+        )
+        return _json({"errors": [error]}, 400, budget.headers(now, 0))
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
     }
@@ -233,6 +248,8 @@ def _run(body: dict[str, Any], now: datetime, store: LinearStore, budget: _Budge
     result = execute(
         schema,
         document,
+        # Resolvers read fields off dicts, the root included (linear_defaults).
+        root_value={},
         context_value=Context(store=store, now=now),
         variable_values=body.get("variables") or {},
         operation_name=name,

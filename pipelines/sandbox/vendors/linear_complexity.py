@@ -13,13 +13,14 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLObjectType,
+    GraphQLCompositeType,
     GraphQLSchema,
+    GraphQLUnionType,
     InlineFragmentNode,
     OperationDefinitionNode,
     SelectionSetNode,
     get_named_type,
-    is_leaf_type,
+    is_composite_type,
 )
 from graphql.execution.values import VariableValues, get_argument_values
 
@@ -41,7 +42,7 @@ class _Walker:
         self.fragments = fragments
         self.variables = variables
 
-    def cost(self, selection_set: SelectionSetNode | None, parent: GraphQLObjectType) -> float:
+    def cost(self, selection_set: SelectionSetNode | None, parent: GraphQLCompositeType) -> float:
         if selection_set is None:
             return 0.0
         total = 0.0
@@ -56,21 +57,23 @@ class _Walker:
         return total
 
     def _condition(
-        self, fragment: InlineFragmentNode | FragmentDefinitionNode, parent: GraphQLObjectType
-    ) -> GraphQLObjectType:
+        self, fragment: InlineFragmentNode | FragmentDefinitionNode, parent: GraphQLCompositeType
+    ) -> GraphQLCompositeType:
         if fragment.type_condition is None:
             return parent
         named = self.schema.get_type(fragment.type_condition.name.value)
-        return named if isinstance(named, GraphQLObjectType) else parent
+        return named if is_composite_type(named) else parent  # type: ignore[return-value]
 
-    def _field_cost(self, node: FieldNode, parent: GraphQLObjectType) -> float:
-        if node.name.value.startswith("__"):
+    def _field_cost(self, node: FieldNode, parent: GraphQLCompositeType) -> float:
+        # Only `__typename` is selectable on a union itself (its members' fields need fragments).
+        if node.name.value.startswith("__") or isinstance(parent, GraphQLUnionType):
             return 0.0
         field = parent.fields[node.name.value]
         named = get_named_type(field.type)
-        if is_leaf_type(named) or not isinstance(named, GraphQLObjectType):
+        if not is_composite_type(named):
             return SCALAR_COST
-        inner = self.cost(node.selection_set, named)
+        # Objects, interfaces and unions alike: what is selected inside them.
+        inner = self.cost(node.selection_set, named)  # type: ignore[arg-type]
         if "first" in field.args:
             args = get_argument_values(field, node, self.variables)
             size = args.get("first") if args.get("first") is not None else args.get("last")

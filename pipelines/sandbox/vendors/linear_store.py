@@ -10,13 +10,11 @@ and no record is skipped.
 from __future__ import annotations
 
 import base64
-import operator
-import re
 import threading
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from pipelines.sandbox.company.model import Company, Payload, Versioned
@@ -65,85 +63,24 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
         raise GraphQLUserError(f"Invalid cursor: {cursor}") from error
 
 
-_DURATION = re.compile(
-    r"^(?P<sign>[-+])?P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
-)
-
-
-def parse_date_or_duration(value: str, now: datetime) -> datetime:
-    """A `DateTimeOrDuration`: an ISO-8601 timestamp, or a duration relative to now (`-P1D`)."""
-    match = _DURATION.match(value)
-    if match and value.strip("+-") != "P":
-        parts = {k: int(v) for k, v in match.groupdict().items() if k != "sign" and v}
-        delta = timedelta(**parts)
-        return now - delta if match["sign"] == "-" else now + delta
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as error:
-        raise GraphQLUserError(f"Invalid DateTimeOrDuration: {value}") from error
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-_OPERATORS: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": operator.eq,
-    "neq": operator.ne,
-    "gt": operator.gt,
-    "gte": operator.ge,
-    "lt": operator.lt,
-    "lte": operator.le,
-    "in": lambda value, operand: value in operand,
-    "nin": lambda value, operand: value not in operand,
-}
-
-# (payload field, comparison, operand), all of which a record must satisfy.
-Condition = tuple[str, Callable[[Any, Any], bool], Any]
-
-
-def compile_filter(filter_: dict[str, Any] | None, now: datetime) -> list[Condition]:
-    """Parse a filter's comparators once per request (`DateComparator`s, `IDComparator`s)."""
-    conditions = []
-    for field, comparator in (filter_ or {}).items():
-        for op, operand in (comparator or {}).items():
-            if operand is None:
-                continue
-            if field != "id":
-                operand = (
-                    {parse_date_or_duration(v, now) for v in operand}
-                    if op in ("in", "nin")
-                    else parse_date_or_duration(operand, now)
-                )
-            conditions.append((field, _OPERATORS[op], operand))
-    return conditions
-
-
-def _matches(payload: Payload, conditions: list[Condition]) -> bool:
-    # A null never matches a comparison, as in Linear's filters.
-    for field, compare, operand in conditions:
-        value = payload.get(field)
-        if value is None or not compare(value, operand):
-            return False
-    return True
-
-
 @dataclass(frozen=True)
 class Page:
     nodes: list[Payload]
+    # Relay edges: each node with its cursor (`edges { cursor node { ... } }`).
+    edges: list[dict[str, Any]]
     page_info: dict[str, Any]
 
 
 def paginate(
-    items: Iterable[Payload], args: dict[str, Any], now: datetime, predicate: Callable[..., bool]
+    items: Iterable[Payload], args: dict[str, Any], predicate: Callable[[Payload], bool]
 ) -> Page:
-    """One page of a Relay connection: filter, hide archived, order, then slice at the cursor."""
+    """One page of a Relay connection: hide archived, filter, order, then slice at the cursor.
+
+    `predicate` holds the compiled `filter` argument (linear_filters) and any other condition.
+    """
     order = args.get("orderBy") or "createdAt"
     include_archived = bool(args.get("includeArchived"))
-    conditions = compile_filter(args.get("filter"), now)
-    kept = [
-        p
-        for p in items
-        if (include_archived or not is_archived(p)) and predicate(p) and _matches(p, conditions)
-    ]
+    kept = [p for p in items if (include_archived or not is_archived(p)) and predicate(p)]
     kept.sort(key=lambda p: (p[order], p["id"]))
     keys = [(p[order], p["id"]) for p in kept]
     first, last = args.get("first"), args.get("last")
@@ -166,6 +103,9 @@ def paginate(
     cursors = [encode_cursor(p[order], p["id"]) for p in window]
     return Page(
         nodes=window,
+        edges=[
+            {"node": node, "cursor": cursor} for node, cursor in zip(window, cursors, strict=True)
+        ],
         page_info={
             "hasNextPage": has_next,
             "hasPreviousPage": has_previous,
