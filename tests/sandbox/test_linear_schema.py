@@ -35,7 +35,7 @@ from graphql import (
 
 from pipelines.linear.queries import all_queries
 from pipelines.sandbox.server import SandboxServer
-from pipelines.sandbox.vendors.linear_schema import SCHEMA_PATH
+from pipelines.sandbox.vendors.linear_schema import ROOT_CONNECTIONS, SCHEMA_PATH
 from tests.linear_fixtures import (
     OFFICIAL_SDL,
     build_linear_company,
@@ -58,17 +58,6 @@ SOURCE_TYPES = {
     "Issue": "issues",
     "Comment": "comments",
     "Attachment": "attachments",
-}
-ENTITY_OF_ROOT = {
-    "teams": "teams",
-    "users": "users",
-    "workflowStates": "workflow_states",
-    "issueLabels": "labels",
-    "projects": "projects",
-    "cycles": "cycles",
-    "issues": "issues",
-    "comments": "comments",
-    "attachments": "attachments",
 }
 
 
@@ -277,7 +266,7 @@ def test_every_record_the_source_reads_serves_every_scalar(official, server, com
     # Archived and trashed records, deactivated users: everything there is.
     query = root_query(official, root, first="250", includeArchived="true", includeDisabled="true")
     nodes = answer(official, server, query)[root]["nodes"]
-    assert len(nodes) == len(visible(company, ENTITY_OF_ROOT[root], NOW))
+    assert len(nodes) == len(visible(company, ROOT_CONNECTIONS[root], NOW))
     assert nodes and all(node["__typename"] == type_name for node in nodes)
 
 
@@ -294,7 +283,7 @@ def test_issue_history_serves_every_scalar(official, server):
 def test_generated_company_serves_every_scalar(official, small_company):
     """The generator's records, not only the hand-made ones, fit Linear's types."""
     with running_sandbox(small_company) as running:
-        for root in ENTITY_OF_ROOT:
+        for root in ROOT_CONNECTIONS:
             answer(official, running, root_query(official, root, first="100"))
 
 
