@@ -84,6 +84,7 @@ class ZendeskSchedule:
     zendesk_time_zone: str
     schedule: Schedule
     holidays: tuple[tuple[str, date, date], ...]
+    created_at: datetime
 
 
 @dataclass
@@ -102,7 +103,8 @@ class ZendeskDirectory:
 
     @property
     def default_schedule(self) -> ZendeskSchedule:
-        return self.schedules[0]
+        """The oldest schedule: the one the warehouse takes for the account's default."""
+        return min(self.schedules, key=lambda s: (s.created_at, s.id))
 
 
 def build_directory(
@@ -130,8 +132,29 @@ def build_directory(
 
 
 def _schedules() -> list[ZendeskSchedule]:
+    """The EMEA schedule is the oldest, so it is the default every ticket runs on: Zendesk's API
+    shows no per-ticket schedule. Its days have a lunch break (two intervals) and its holidays
+    span several days (Christmas, Easter). The Americas schedule applies to no ticket; its
+    holidays (a US Thanksgiving of two days, Independence Day) fall on EMEA working days and
+    must not leak into the default's business minutes."""
     weekdays = range(1, 6)
     return [
+        ZendeskSchedule(
+            360000020002,
+            "Support hours (EMEA)",
+            "London",
+            Schedule(
+                "Europe/London",
+                sorted(
+                    weekly_intervals(weekdays, time(8, 30), time(12, 30))
+                    + weekly_intervals(weekdays, time(13, 30), time(17, 30)),
+                    key=lambda interval: interval["start_time"],
+                ),
+                [(first, last) for _, first, last in _UK_HOLIDAYS],
+            ),
+            _UK_HOLIDAYS,
+            datetime(2022, 1, 10, 14, tzinfo=UTC),
+        ),
         ZendeskSchedule(
             360000020001,
             "Support hours (Americas)",
@@ -142,17 +165,7 @@ def _schedules() -> list[ZendeskSchedule]:
                 [(first, last) for _, first, last in _US_HOLIDAYS],
             ),
             _US_HOLIDAYS,
-        ),
-        ZendeskSchedule(
-            360000020002,
-            "Support hours (EMEA)",
-            "London",
-            Schedule(
-                "Europe/London",
-                weekly_intervals(weekdays, time(8, 30), time(17, 30)),
-                [(first, last) for _, first, last in _UK_HOLIDAYS],
-            ),
-            _UK_HOLIDAYS,
+            datetime(2023, 3, 6, 15, tzinfo=UTC),
         ),
     ]
 
@@ -338,7 +351,7 @@ def _group_record(name: str, group_id: int) -> Versioned:
 
 
 def _schedule_record(s: ZendeskSchedule) -> Versioned:
-    created = datetime(2022, 1, 10, 14, tzinfo=UTC) + timedelta(days=s.id % 10)
+    created = s.created_at
     payload = {
         "id": s.id,
         "name": s.name,
