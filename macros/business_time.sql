@@ -220,3 +220,27 @@ business_time_clock as (
         when {{ alias }}.is_open then {{ minutes_between(alias ~ '.valid_from', at) }} else 0
     end)
 {%- endmacro %}
+
+{#-
+    Left-joins, as `alias`, the open segment in which the schedule's running total of open
+    minutes reaches `clock_value` (an instant's clock plus some business minutes); an exact
+    segment end lands on the start of the next open segment. business_clock_instant() then
+    gives the instant: "due in N business minutes from T" is clock(T) + N.
+-#}
+{% macro business_clock_inverse_join(alias, schedule_id, clock_value) -%}
+    left join business_time_clock as {{ alias }}
+        on
+            {{ schedule_id }} = {{ alias }}.schedule_id
+            and {{ alias }}.is_open
+            and {{ alias }}.open_minutes_before <= {{ clock_value }}
+            and {{ clock_value }} < {{ alias }}.open_minutes_before
+            + {{ minutes_between(alias ~ '.valid_from', alias ~ '.valid_to') }}
+{%- endmacro %}
+
+{% macro business_clock_instant(alias, clock_value) -%}
+    {{ dbt.dateadd(
+        'second',
+        'cast(round((' ~ clock_value ~ ' - ' ~ alias ~ '.open_minutes_before) * 60) as bigint)',
+        alias ~ '.valid_from'
+    ) }}
+{%- endmacro %}

@@ -48,6 +48,17 @@ status_intervals as (
 
 ),
 
+first_reply_slas as (
+
+    select
+        ticket_id,
+        target_minutes,
+        is_breached
+    from {{ ref('int_ticket_slas_computed') }}
+    where metric = 'first_reply_time'
+
+),
+
 default_schedule as (
 
     select
@@ -309,6 +320,8 @@ final as (
         escalation_links.ticket_id is not null or escalation_fields.ticket_id is not null
             as is_escalated,
         escalation_links.first_linked_at as escalated_at,
+        first_reply_slas.target_minutes as first_reply_sla_target_minutes,
+        first_reply_slas.is_breached as is_first_reply_sla_breached,
         tickets.is_deleted
     from tickets
     left join users as requesters
@@ -327,6 +340,8 @@ final as (
         on tickets.ticket_id = escalation_links.ticket_id
     left join escalation_fields
         on tickets.ticket_id = escalation_fields.ticket_id
+    left join first_reply_slas
+        on tickets.ticket_id = first_reply_slas.ticket_id
 
 )
 

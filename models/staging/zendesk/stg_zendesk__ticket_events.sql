@@ -1,8 +1,8 @@
 {#-
     One row per event inside a ticket audit (Create, Change, Comment, ...), from the child
     events of the incremental ticket events export, with the audit's ticket, time and updater.
-    A Create/Change event names its field by key (`status` here), so a status event is one
-    whose `status` is set. The export is append-only and its pages overlap: one row per event id.
+    A Create/Change event names its field by key (`status`, `priority`, `group_id` here), so a
+    status event is one whose `status` is set. The export is append-only and its pages overlap: one row per event id.
 -#}
 {%- set audit_columns = raw_columns(source('zendesk', 'ticket_events')) -%}
 {%- set event_columns = raw_columns(source('zendesk', 'ticket_events__child_events')) -%}
@@ -30,6 +30,8 @@ child_events as (
         {{ raw_column(event_columns, 'id', 'bigint') }} as ticket_event_id,
         {{ raw_column(event_columns, 'event_type', 'varchar') }} as event_type,
         {{ raw_column(event_columns, 'status', 'varchar') }} as status,
+        {{ raw_column(event_columns, 'priority', 'varchar') }} as priority,
+        {{ raw_column(event_columns, 'group_id', 'bigint') }} as group_id,
         {{ raw_column(event_columns, 'previous_value', 'varchar') }} as previous_value,
         {{ raw_column(event_columns, 'author_id', 'bigint') }} as author_id,
         {{ raw_column(event_columns, 'public', 'boolean') }} as is_public,
@@ -46,6 +48,8 @@ joined as (
         audits.ticket_id,
         child_events.event_type,
         child_events.status,
+        child_events.priority,
+        child_events.group_id,
         child_events.previous_value,
         coalesce(child_events.author_id, audits.updater_id) as author_id,
         child_events.is_public,
@@ -66,6 +70,8 @@ final as (
         ticket_id,
         event_type,
         status,
+        priority,
+        group_id,
         previous_value,
         author_id,
         is_public,

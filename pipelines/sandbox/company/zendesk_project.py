@@ -371,6 +371,7 @@ def _metric_events(
     reply_at = next((s.at for n, s in enumerate(t.steps) if is_reply(t, n, s, agent_ids)), None)
     outcomes = sla_outcomes(t, reply_at, HORIZON, schedule, directory.sla_policies)
     applied: dict[str, tuple[int, int, bool] | None] = {}
+    applied_at: dict[str, datetime] = {}
     for index, step in enumerate(t.steps):
         if index == 0:
             yield event(created, "reply_time", "activate")
@@ -392,6 +393,7 @@ def _metric_events(
                     "policy": {"id": policy.id, "title": policy.title, "description": None},
                 }
                 yield event(step.at, EVENT_METRICS[outcome.metric], "apply_sla", sla=sla)
+                applied_at[outcome.metric] = step.at
             applied[outcome.metric] = now
         if step.status and step.status != status:
             status = step.status
@@ -416,8 +418,12 @@ def _metric_events(
                 yield event(step.at, "reply_time", "update_status", status=measured)
     if t.deleted_at is None:
         for outcome in outcomes:
-            if outcome.is_breached and outcome.due_at and outcome.due_at <= HORIZON:
-                yield event(outcome.due_at, EVENT_METRICS[outcome.metric], "breach", deleted=False)
+            if not (outcome.is_breached and outcome.due_at):
+                continue
+            # A policy applied when its target has already passed breaches at once.
+            breach_at = max(outcome.due_at, applied_at.get(outcome.metric, outcome.due_at))
+            if breach_at <= HORIZON:
+                yield event(breach_at, EVENT_METRICS[outcome.metric], "breach", deleted=False)
 
 
 def _satisfaction_record(t: TicketSim) -> Versioned | None:
