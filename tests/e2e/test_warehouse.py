@@ -20,6 +20,7 @@ from pipelines.sandbox.company.truth import (
     issue_ticket_link_truth,
     issue_truth,
     slack_request_truth,
+    ticket_sla_truth,
     ticket_truth,
 )
 from pipelines.sandbox.server import Sandbox, SandboxOptions, SandboxServer
@@ -80,6 +81,15 @@ def same_number(expected: float | None, actual: float | None) -> bool:
     return math.isclose(float(expected), float(actual), abs_tol=TOLERANCE_MINUTES)
 
 
+def same_value(expected: object, actual: object) -> bool:
+    """Equal; numbers within the tolerance; instants (UTC, naive in the warehouse) within 1 s."""
+    if isinstance(expected, datetime) and isinstance(actual, datetime):
+        return abs(expected.replace(tzinfo=None) - actual.replace(tzinfo=None)).total_seconds() <= 1
+    if isinstance(expected, bool | str | datetime) or isinstance(actual, bool | str | datetime):
+        return expected == actual
+    return same_number(expected, actual)
+
+
 def mismatches(truth_rows: dict, mart_rows: dict, columns: list[str]) -> list[str]:
     """Per key and column, where the mart disagrees with the truth (first 10 shown)."""
     problems = [f"keys only in truth: {sorted(set(truth_rows) - set(mart_rows))[:5]}"] * bool(
@@ -91,8 +101,7 @@ def mismatches(truth_rows: dict, mart_rows: dict, columns: list[str]) -> list[st
     for key in sorted(set(truth_rows) & set(mart_rows)):
         for column in columns:
             want, got = truth_rows[key][column], mart_rows[key][column]
-            equal = want == got if isinstance(want, bool | str) else same_number(want, got)
-            if not equal:
+            if not same_value(want, got):
                 problems.append(f"{key} {column}: truth {want!r}, mart {got!r}")
     return problems[:10]
 
@@ -106,6 +115,15 @@ def test_support_tickets_match_truth(company, warehouse):
         "agent_wait_minutes",
         "agent_work_minutes",
         "on_hold_minutes",
+        "first_reply_business_minutes",
+        "first_resolution_business_minutes",
+        "full_resolution_business_minutes",
+        "requester_wait_business_minutes",
+        "agent_wait_business_minutes",
+        "agent_work_business_minutes",
+        "on_hold_business_minutes",
+        "first_reply_sla_target_minutes",
+        "is_first_reply_sla_breached",
         "resolution_count",
         "reopen_count",
         "agent_reply_count",
@@ -118,6 +136,65 @@ def test_support_tickets_match_truth(company, warehouse):
     }
     assert len(truth) > 100
     assert mismatches(truth, mart, columns) == []
+
+
+def test_ticket_slas_match_truth(company, warehouse):
+    columns = [
+        "sla_policy_id",
+        "target_minutes",
+        "is_business_hours",
+        "due_at",
+        "achieved_at",
+        "elapsed_minutes",
+        "is_breached",
+        "sla_status",
+    ]
+    truth = {
+        f"{t.ticket_id}:{t.metric}": vars(t)
+        for t in ticket_sla_truth(company, AT)
+        if not t.is_deleted
+    }
+    mart = {
+        row["ticket_sla_id"]: row
+        for row in query(warehouse, "select * from analytics.fct_ticket_slas where not is_deleted")
+    }
+    assert {t["sla_status"] for t in truth.values()} >= {"achieved", "breached", "active"}
+    assert mismatches(truth, mart, columns) == []
+
+
+def test_reconciliation_agrees_with_zendesk(warehouse):
+    """Per metric, at least 99.5% of the tickets without a documented difference agree with
+    Zendesk within a minute, and every difference has a stated reason."""
+    for mart, metric in (
+        ("fct_ticket_metric_reconciliation", "metric_name"),
+        ("fct_ticket_sla_reconciliation", "metric"),
+    ):
+        rows = query(
+            warehouse,
+            f"select {metric} as metric, avg(case when agreement in ('match', 'both_null') "
+            "then 1.0 else 0 end) filter (where known_difference is null) as agreeing, "
+            "bool_and(is_explained) as explained "
+            f"from analytics.{mart} where not is_deleted group by 1",
+        )
+        assert rows
+        for row in rows:
+            assert row["explained"], row
+            assert row["agreeing"] >= 0.995, row
+
+
+def test_sla_attainment_has_every_week(warehouse):
+    rows = query(
+        warehouse,
+        "select priority, metric, count(*) as weeks, count(distinct week_start) as distinct_weeks, "
+        "min(week_start) as first_week, max(week_start) as last_week, "
+        "count(*) filter (where slas_due = 0 and attainment is not null) as zero_with_value "
+        "from analytics.fct_sla_attainment_weekly group by 1, 2",
+    )
+    assert rows
+    for row in rows:
+        span = (row["last_week"] - row["first_week"]).days // 7 + 1
+        assert row["weeks"] == row["distinct_weeks"] == span, row
+        assert row["zero_with_value"] == 0, row
 
 
 def test_linear_issues_match_truth(company, warehouse):

@@ -117,13 +117,25 @@ def test_far_from_the_simulated_year(new_york):
 def test_the_companys_schedules_are_served_in_zendesks_format(small_company):
     schedules = {r.key: r.payload for r in small_company.records("zendesk", "schedules")}
     default = schedules[small_company.facts["zendesk_default_schedule_id"]]
-    assert default["time_zone"] == "Eastern Time (US & Canada)"
-    assert small_company.facts["zendesk_time_zones"][default["time_zone"]] == "America/New_York"
-    # Mon-Fri 08:00-18:00: Monday = 1440 + 480 .. 1440 + 1080.
-    assert default["intervals"][0] == {"start_time": 1920, "end_time": 2520}
-    holidays = [
-        r.payload
-        for r in small_company.records("zendesk", "holidays")
-        if r.payload["schedule_id"] == default["id"]
+    # The default is the oldest schedule, outside the US, with a lunch break every weekday.
+    assert default["created_at"] == min(s["created_at"] for s in schedules.values())
+    assert default["time_zone"] == "London"
+    assert small_company.facts["zendesk_time_zones"][default["time_zone"]] == "Europe/London"
+    # Monday 08:30-12:30 and 13:30-17:30 = 1440 + 510 .. 1440 + 750 and 1440 + 810 .. 1440 + 1050.
+    assert default["intervals"][:2] == [
+        {"start_time": 1950, "end_time": 2190},
+        {"start_time": 2250, "end_time": 2490},
     ]
-    assert any(h["start_date"] == date(2025, 12, 25) for h in holidays)
+    holidays = {
+        schedule_id: [
+            r.payload
+            for r in small_company.records("zendesk", "holidays")
+            if r.payload["schedule_id"] == schedule_id
+        ]
+        for schedule_id in schedules
+    }
+    assert any(h["end_date"] > h["start_date"] for h in holidays[default["id"]])
+    # The other schedule's holidays fall on days the default is open.
+    (other,) = set(schedules) - {default["id"]}
+    assert any(h["start_date"] == date(2026, 7, 3) for h in holidays[other])
+    assert all(h["start_date"] != date(2026, 7, 3) for h in holidays[default["id"]])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 from itertools import pairwise
 
+from pipelines.sandbox.company.sla import EVENT_METRICS
 from pipelines.sandbox.company.truth import (
     account_truth,
     as_rows,
@@ -18,6 +19,7 @@ from pipelines.sandbox.company.truth import (
     log_of,
     slack_request_truth,
     status_intervals,
+    ticket_sla_truth,
     ticket_truth,
     weekly_centralization,
 )
@@ -247,6 +249,43 @@ def test_sla_breaches_match_zendesk_breach_events(small_company):
             assert truth.is_first_reply_sla_breached is None and truth.ticket_id not in breached
         else:
             assert truth.is_first_reply_sla_breached == (truth.ticket_id in breached), truth
+
+
+def test_every_sla_breach_matches_a_zendesk_breach_event(small_company):
+    c = small_company
+    breaches = {
+        (e["ticket_id"], e["metric"])
+        for e in _state(c, "zendesk", "ticket_metric_events").values()
+        if e["type"] == "breach" and not e.get("deleted")
+    }
+    rows = [r for r in ticket_sla_truth(c) if not r.is_deleted]
+    assert {r.metric for r in rows if r.is_breached} == set(EVENT_METRICS)
+    assert {r.sla_status for r in rows} == {"achieved", "breached", "active", "paused", None}
+    differing = [
+        r
+        for r in rows
+        if bool(r.is_breached) != ((r.ticket_id, EVENT_METRICS[r.metric]) in breaches)
+    ]
+    # A breach event is emitted from the ticket's final life (to the horizon); a later change of
+    # priority can move a ticket to another policy after `now`, so allow a handful.
+    assert len(differing) <= len(rows) // 500, differing[:5]
+
+
+def test_sla_policies_are_matched_by_position_and_conditions(small_company):
+    c = small_company
+    policies = [r.payload for r in c.records("zendesk", "sla_policies")]
+    assert [p["position"] for p in policies] != sorted(p["position"] for p in policies)
+    fields = {cond["field"] for p in policies for cond in p["filter"]["all"] + p["filter"]["any"]}
+    assert {"priority", "group_id", "type", "via_id"} <= fields
+    used = {r.sla_policy_id for r in ticket_sla_truth(c) if r.sla_policy_id}
+    assert used == {p["id"] for p in policies}
+    # A priority change moves some tickets to another policy: several apply_sla events with
+    # different policies for one ticket and metric.
+    applied: dict[tuple[int, str], set[int]] = {}
+    for e in _state(c, "zendesk", "ticket_metric_events").values():
+        if e["type"] == "apply_sla":
+            applied.setdefault((e["ticket_id"], e["metric"]), set()).add(e["sla"]["policy"]["id"])
+    assert any(len(ids) > 1 for ids in applied.values())
 
 
 def test_truth_rows_are_plain_dicts(small_company):

@@ -1,3 +1,7 @@
+{#-
+    Business-minute twins use the account's default schedule (int_zendesk_schedules_resolved)
+    through the business clock of macros/business_time.sql; null when the schedule is unknown.
+-#}
 with
 
 tickets as (
@@ -37,9 +41,52 @@ status_intervals as (
         status,
         previous_status,
         valid_from,
+        valid_to,
         duration_minutes,
         is_current
     from {{ ref('int_ticket_status_intervals_derived') }}
+
+),
+
+first_reply_slas as (
+
+    select
+        ticket_id,
+        target_minutes,
+        is_breached
+    from {{ ref('int_ticket_slas_computed') }}
+    where metric = 'first_reply_time'
+
+),
+
+default_schedule as (
+
+    select
+        schedule_id,
+        iana_time_zone
+    from {{ ref('int_zendesk_schedules_resolved') }}
+    where is_default and iana_time_zone is not null
+
+),
+
+schedule_intervals as (
+
+    select
+        schedule_id,
+        start_minute,
+        end_minute
+    from {{ ref('stg_zendesk__schedule_intervals') }}
+
+),
+
+holidays as (
+
+    select
+        schedule_id,
+        start_date,
+        end_date
+    from {{ ref('stg_zendesk__holidays') }}
+    where not coalesce(is_deleted, false)
 
 ),
 
@@ -72,6 +119,61 @@ escalations as (
         ticket_id,
         min(linked_at) as first_linked_at
     from {{ ref('fct_issue_ticket_links') }}
+    group by ticket_id
+
+),
+
+business_time_bounds as (
+
+    -- two days around every instant the clock is read at: creation up to as_of
+    select
+        cast({{ dbt.dateadd('day', -2, 'min(created_at)') }} as date) as first_date,
+        cast({{ dbt.dateadd('day', 2, as_of()) }} as date) as last_date
+    from tickets
+
+),
+
+{{ business_time_ctes('default_schedule', 'schedule_intervals', 'holidays', 'business_time_bounds') }},
+
+interval_business as (
+
+    select
+        status_intervals.ticket_id,
+        status_intervals.status,
+        {{ business_clock('to_clock', 'status_intervals.valid_to') }}
+        - {{ business_clock('from_clock', 'status_intervals.valid_from') }} as duration_business_minutes
+    from status_intervals
+    left join default_schedule
+        on 1 = 1
+    {{ business_clock_join('from_clock', 'default_schedule.schedule_id', 'status_intervals.valid_from') }}
+    {{ business_clock_join('to_clock', 'default_schedule.schedule_id', 'status_intervals.valid_to') }}
+
+),
+
+business_summary as (
+
+    -- null when any stretch of the ticket has no business clock (unknown zone, no schedule)
+    select
+        ticket_id,
+        case
+            when count(duration_business_minutes) = count(*)
+                then sum(
+                    case when status in ('new', 'open', 'hold') then duration_business_minutes else 0 end
+                )
+        end as requester_wait_business_minutes,
+        case
+            when count(duration_business_minutes) = count(*)
+                then sum(case when status = 'pending' then duration_business_minutes else 0 end)
+        end as agent_wait_business_minutes,
+        case
+            when count(duration_business_minutes) = count(*)
+                then sum(case when status in ('new', 'open') then duration_business_minutes else 0 end)
+        end as agent_work_business_minutes,
+        case
+            when count(duration_business_minutes) = count(*)
+                then sum(case when status = 'hold' then duration_business_minutes else 0 end)
+        end as on_hold_business_minutes
+    from interval_business
     group by ticket_id
 
 ),
@@ -130,6 +232,34 @@ resolved as (
 
 ),
 
+ticket_clocks as (
+
+    select
+        tickets.ticket_id,
+        {{ business_clock('reply_clock', 'reply_summary.first_reply_at') }}
+        - {{ business_clock('created_clock', 'tickets.created_at') }} as first_reply_business_minutes,
+        {{ business_clock('first_resolved_clock', 'resolved.first_resolved_at') }}
+        - {{ business_clock('created_clock', 'tickets.created_at') }} as first_resolution_business_minutes,
+        {{ business_clock('full_resolved_clock', 'resolved.full_resolved_at') }}
+        - {{ business_clock('created_clock', 'tickets.created_at') }} as full_resolution_business_minutes
+    from tickets
+    left join default_schedule
+        on 1 = 1
+    left join reply_summary
+        on tickets.ticket_id = reply_summary.ticket_id
+    left join resolved
+        on tickets.ticket_id = resolved.ticket_id
+    {{ business_clock_join('created_clock', 'default_schedule.schedule_id', 'tickets.created_at') }}
+    {{ business_clock_join('reply_clock', 'default_schedule.schedule_id', 'reply_summary.first_reply_at') }}
+    {{ business_clock_join(
+        'first_resolved_clock', 'default_schedule.schedule_id', 'resolved.first_resolved_at'
+    ) }}
+    {{ business_clock_join(
+        'full_resolved_clock', 'default_schedule.schedule_id', 'resolved.full_resolved_at'
+    ) }}
+
+),
+
 final as (
 
     select
@@ -160,6 +290,13 @@ final as (
         resolved.agent_wait_minutes,
         resolved.agent_work_minutes,
         resolved.on_hold_minutes,
+        ticket_clocks.first_reply_business_minutes,
+        ticket_clocks.first_resolution_business_minutes,
+        ticket_clocks.full_resolution_business_minutes,
+        business_summary.requester_wait_business_minutes,
+        business_summary.agent_wait_business_minutes,
+        business_summary.agent_work_business_minutes,
+        business_summary.on_hold_business_minutes,
         resolved.resolution_count,
         greatest(resolved.resolution_count - 1, 0) as reopen_count,
         coalesce(reply_summary.agent_reply_count, 0) as agent_reply_count,
@@ -169,6 +306,8 @@ final as (
         coalesce(ratings.score, tickets.satisfaction_score, 'unoffered') as satisfaction,
         escalations.ticket_id is not null as is_escalated,
         escalations.first_linked_at as escalated_at,
+        first_reply_slas.target_minutes as first_reply_sla_target_minutes,
+        first_reply_slas.is_breached as is_first_reply_sla_breached,
         tickets.is_deleted
     from tickets
     left join users as requesters
@@ -177,10 +316,16 @@ final as (
         on tickets.ticket_id = reply_summary.ticket_id
     left join resolved
         on tickets.ticket_id = resolved.ticket_id
+    left join ticket_clocks
+        on tickets.ticket_id = ticket_clocks.ticket_id
+    left join business_summary
+        on tickets.ticket_id = business_summary.ticket_id
     left join ratings
         on tickets.ticket_id = ratings.ticket_id
     left join escalations
         on tickets.ticket_id = escalations.ticket_id
+    left join first_reply_slas
+        on tickets.ticket_id = first_reply_slas.ticket_id
 
 )
 

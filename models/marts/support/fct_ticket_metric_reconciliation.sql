@@ -8,6 +8,9 @@
       Zendesk; METRICS.md counts its close as the resolution;
     - reopened_unsolved: Zendesk keeps the latest solve of a reopened ticket as its full
       resolution; METRICS.md leaves full resolution null until the ticket is solved again.
+    Business twins are compared with Zendesk's business values, with the same reasons; Zendesk
+    applies the schedule in force at each event, we apply the current one (DECISIONLOG.md), so
+    an edited schedule would show up here as differences.
 -#}
 {%- set metrics = [
     ('first_reply_minutes', 'reply_minutes'),
@@ -16,7 +19,17 @@
     ('requester_wait_minutes', 'requester_wait_minutes'),
     ('agent_wait_minutes', 'agent_wait_minutes'),
     ('on_hold_minutes', 'on_hold_minutes'),
+    ('first_reply_business_minutes', 'reply_business_minutes'),
+    ('first_resolution_business_minutes', 'first_resolution_business_minutes'),
+    ('full_resolution_business_minutes', 'full_resolution_business_minutes'),
+    ('requester_wait_business_minutes', 'requester_wait_business_minutes'),
+    ('agent_wait_business_minutes', 'agent_wait_business_minutes'),
+    ('on_hold_business_minutes', 'on_hold_business_minutes'),
 ] -%}
+{%- set waits = "'requester_wait_minutes', 'agent_wait_minutes', 'on_hold_minutes', "
+    ~ "'requester_wait_business_minutes', 'agent_wait_business_minutes', 'on_hold_business_minutes'" -%}
+{%- set resolutions = "'first_resolution_minutes', 'full_resolution_minutes', "
+    ~ "'first_resolution_business_minutes', 'full_resolution_business_minutes'" -%}
 
 with
 
@@ -31,6 +44,12 @@ tickets as (
         requester_wait_minutes,
         agent_wait_minutes,
         on_hold_minutes,
+        first_reply_business_minutes,
+        first_resolution_business_minutes,
+        full_resolution_business_minutes,
+        requester_wait_business_minutes,
+        agent_wait_business_minutes,
+        on_hold_business_minutes,
         resolution_count,
         is_deleted
     from {{ ref('fct_support_tickets') }}
@@ -46,7 +65,13 @@ zendesk as (
         full_resolution_minutes,
         requester_wait_minutes,
         agent_wait_minutes,
-        on_hold_minutes
+        on_hold_minutes,
+        reply_business_minutes,
+        first_resolution_business_minutes,
+        full_resolution_business_minutes,
+        requester_wait_business_minutes,
+        agent_wait_business_minutes,
+        on_hold_business_minutes
     from {{ ref('stg_zendesk__ticket_metrics') }}
 
 ),
@@ -88,16 +113,16 @@ compared as (
         case
             when
                 status not in ('solved', 'closed')
-                and metric_name in ('requester_wait_minutes', 'agent_wait_minutes', 'on_hold_minutes')
+                and metric_name in ({{ waits }})
                 then 'open_ticket_wait'
             when
                 status = 'closed'
-                and metric_name in ('first_resolution_minutes', 'full_resolution_minutes')
+                and metric_name in ({{ resolutions }})
                 and zendesk_minutes is null
                 then 'closed_without_solve'
             when
                 status not in ('solved', 'closed')
-                and metric_name = 'full_resolution_minutes'
+                and metric_name in ('full_resolution_minutes', 'full_resolution_business_minutes')
                 and resolution_count > 0
                 then 'reopened_unsolved'
         end as known_difference,

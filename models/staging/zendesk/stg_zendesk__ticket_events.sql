@@ -1,9 +1,9 @@
 {#-
     One row per event inside a ticket audit (Create, Change, Comment, ...), from the child
     events of the incremental ticket events export, with the audit's ticket, time and updater.
-    A Create/Change event names its field by key (`status` here), so a status event is one
-    whose `status` is set. Comment bodies stay in raw: only the Linear issue a comment names.
-    The export is append-only and its pages overlap: one row per event id.
+    A Create/Change event names its field by key (`status`, `priority`, `group_id` here), so a
+    status event is one whose `status` is set. Comment bodies stay in raw: only the Linear issue
+    a comment names. The export is append-only and its pages overlap: one row per event id.
 -#}
 {%- set audit_raw = raw_table(source('zendesk', 'ticket_events')) -%}
 {%- set event_raw = raw_table(source('zendesk', 'ticket_events__child_events')) -%}
@@ -31,6 +31,8 @@ child_events as (
         {{ raw_column(event_raw, 'id', 'bigint', required=true) }} as ticket_event_id,
         {{ raw_column(event_raw, 'event_type', 'varchar') }} as event_type,
         {{ raw_column(event_raw, 'status', 'varchar') }} as status,
+        {{ raw_column(event_raw, 'priority', 'varchar') }} as priority,
+        {{ raw_column(event_raw, 'group_id', 'bigint') }} as group_id,
         {{ raw_column(event_raw, 'previous_value', 'varchar') }} as previous_value,
         {{ raw_column(event_raw, 'author_id', 'bigint') }} as author_id,
         {{ raw_column(event_raw, 'public', 'boolean') }} as is_public,
@@ -39,7 +41,7 @@ child_events as (
         -- leaves this model, never the body
         {{ regex_extract(
             raw_column(event_raw, 'body', 'varchar'),
-            'linear\\.app/[^/]+/issue/([A-Za-z0-9]+-[0-9]+)',
+            'linear\.app/[^/]+/issue/([A-Za-z0-9]+-[0-9]+)',
             1
         ) }} as linked_linear_identifier
     from {{ raw_from(event_raw) }}
@@ -54,6 +56,8 @@ joined as (
         audits.ticket_id,
         child_events.event_type,
         child_events.status,
+        child_events.priority,
+        child_events.group_id,
         child_events.previous_value,
         coalesce(child_events.author_id, audits.updater_id) as author_id,
         child_events.is_public,
@@ -75,6 +79,8 @@ final as (
         ticket_id,
         event_type,
         status,
+        priority,
+        group_id,
         previous_value,
         author_id,
         is_public,

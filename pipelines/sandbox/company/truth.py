@@ -20,8 +20,8 @@ from pipelines.sandbox.company.business_hours import Schedule
 from pipelines.sandbox.company.linear import IssueSim
 from pipelines.sandbox.company.log import SimulationLog
 from pipelines.sandbox.company.model import Company
+from pipelines.sandbox.company.sla import SlaPolicy, sla_outcomes, status_intervals
 from pipelines.sandbox.company.slack import SlackRequest
-from pipelines.sandbox.company.zendesk import SLA_TARGETS
 from pipelines.sandbox.company.zendesk_tickets import TicketSim
 
 _WAIT = {
@@ -43,17 +43,6 @@ def as_rows(items: Iterable[Any]) -> list[dict[str, Any]]:
 
 def _minutes(low: datetime, high: datetime) -> float:
     return (high - low).total_seconds() / 60
-
-
-def status_intervals(ticket: TicketSim, at: datetime) -> list[tuple[str, datetime, datetime]]:
-    """(status, from, to) from creation to `at`: contiguous, non-overlapping."""
-    changes = [(s.at, s.status) for s in ticket.steps if s.status and s.at <= at]
-    if ticket.deleted_at and ticket.deleted_at <= at:
-        changes.append((ticket.deleted_at, "deleted"))
-    intervals = []
-    for (since, status), (until, _) in zip(changes, [*changes[1:], (at, None)], strict=True):
-        intervals.append((status, since, until))
-    return intervals
 
 
 @dataclass(frozen=True)
@@ -93,8 +82,8 @@ class TicketTruth:
     satisfaction: str
     is_escalated: bool
     escalated_at: datetime | None
-    # The policy of the ticket's priority at `at`. Breach: the business minutes until the first
-    # reply or the first resolution, whichever comes first (else until `at`), exceed the target.
+    # The first_reply_time outcome of `sla.sla_outcomes` (the matching policy when the reply,
+    # or the first solve without one, stopped the clock; else at `at`): null without a target.
     first_reply_sla_target_minutes: int | None
     is_first_reply_sla_breached: bool | None
 
@@ -105,10 +94,58 @@ def ticket_truth(company: Company, at: datetime | None = None) -> list[TicketTru
     log = log_of(company)
     schedule = log.directory.default_schedule.schedule
     agents = log.directory.agent_ids
-    return [_ticket(t, at, schedule, agents) for t in log.tickets if t.created_at <= at]
+    policies = log.directory.sla_policies
+    return [_ticket(t, at, schedule, agents, policies) for t in log.tickets if t.created_at <= at]
 
 
-def _ticket(t: TicketSim, at: datetime, schedule: Schedule, agents: set[int]) -> TicketTruth:
+@dataclass(frozen=True)
+class TicketSlaTruth:
+    """One ticket and SLA metric as of `at` (see `sla.py` for the rules)."""
+
+    ticket_id: int
+    metric: str
+    is_deleted: bool
+    sla_policy_id: int | None
+    target_minutes: int | None
+    is_business_hours: bool | None
+    due_at: datetime | None
+    achieved_at: datetime | None
+    elapsed_minutes: float | None
+    is_breached: bool | None
+    sla_status: str | None
+
+
+def ticket_sla_truth(company: Company, at: datetime | None = None) -> list[TicketSlaTruth]:
+    at = at or company.now
+    log = log_of(company)
+    schedule = log.directory.default_schedule.schedule
+    rows = []
+    for t in log.tickets:
+        if t.created_at > at:
+            continue
+        truth = _ticket(t, at, schedule, log.directory.agent_ids, log.directory.sla_policies)
+        for o in sla_outcomes(t, truth.first_reply_at, at, schedule, log.directory.sla_policies):
+            rows.append(
+                TicketSlaTruth(
+                    t.id,
+                    o.metric,
+                    truth.is_deleted,
+                    o.policy_id,
+                    o.target_minutes,
+                    o.is_business,
+                    o.due_at,
+                    o.achieved_at,
+                    o.elapsed_minutes,
+                    o.is_breached,
+                    o.status,
+                )
+            )
+    return rows
+
+
+def _ticket(
+    t: TicketSim, at: datetime, schedule: Schedule, agents: set[int], policies: list[SlaPolicy]
+) -> TicketTruth:
     steps = [s for s in t.steps if s.at <= at]
     intervals = status_intervals(t, at)
     status = intervals[-1][0]
@@ -146,12 +183,7 @@ def _ticket(t: TicketSim, at: datetime, schedule: Schedule, agents: set[int]) ->
         s.fields["satisfaction_rating"]["score"] for s in steps if "satisfaction_rating" in s.fields
     ]
     priority = next((s.fields["priority"] for s in reversed(steps) if "priority" in s.fields), None)
-    target = SLA_TARGETS.get(priority) if priority else None
-    breached = None
-    if target is not None:
-        # The clock stops at the first reply, or at the first resolution if that came first.
-        clock_stop = min([x for x in (reply_at, solves[0] if solves else None) if x] or [at])
-        breached = schedule.business_minutes(t.created_at, clock_stop) > target
+    first_reply_sla = sla_outcomes(t, reply_at, at, schedule, policies)[0]
     escalated_at = None
     if t.problem:
         escalated_at = next((linked for tid, linked, _ in t.problem.tickets if tid == t.id), None)
@@ -189,8 +221,8 @@ def _ticket(t: TicketSim, at: datetime, schedule: Schedule, agents: set[int]) ->
         satisfaction=ratings[-1] if ratings else "unoffered",
         is_escalated=escalated_at is not None,
         escalated_at=escalated_at,
-        first_reply_sla_target_minutes=target,
-        is_first_reply_sla_breached=breached,
+        first_reply_sla_target_minutes=first_reply_sla.target_minutes,
+        is_first_reply_sla_breached=first_reply_sla.is_breached,
     )
 
 

@@ -27,6 +27,7 @@ from pipelines.sandbox.company.names import (
 from pipelines.sandbox.company.people import Employee, People
 from pipelines.sandbox.company.records import build, zendesk_stamp
 from pipelines.sandbox.company.salesforce import Account, SalesforceWorld
+from pipelines.sandbox.company.sla import VIA_IDS, Condition, SlaPolicy
 
 SUBDOMAIN = "lumenor"
 BRAND_ID = 360000012345
@@ -40,7 +41,8 @@ TIME_ZONES = {
 }
 IANA_TO_ZENDESK = {iana: name for name, iana in TIME_ZONES.items()}
 GROUPS = ("Support", "Tier 2", "Billing", "Enterprise Support", "Support Engineering")
-# First-reply targets in business minutes, per priority.
+# The catch-all policy's targets in business minutes, per priority: first reply, then requester
+# wait.
 SLA_TARGETS = {"urgent": 60, "high": 240, "normal": 480, "low": 1440}
 _RESOLUTION_TARGETS = {"urgent": 960, "high": 2400, "normal": 4800, "low": 9600}
 
@@ -84,6 +86,7 @@ class ZendeskSchedule:
     zendesk_time_zone: str
     schedule: Schedule
     holidays: tuple[tuple[str, date, date], ...]
+    created_at: datetime
 
 
 @dataclass
@@ -96,13 +99,14 @@ class ZendeskDirectory:
     agent_ids: set[int]
     end_users: list[tuple[int, int | None, datetime]]  # (id, organization_id, created_at)
     schedules: list[ZendeskSchedule]
-    sla_policies: dict[str, int]  # priority -> policy id
+    sla_policies: list[SlaPolicy]
     tables: dict[str, list[Versioned]]
     facts: dict[str, object]
 
     @property
     def default_schedule(self) -> ZendeskSchedule:
-        return self.schedules[0]
+        """The oldest schedule: the one the warehouse takes for the account's default."""
+        return min(self.schedules, key=lambda s: (s.created_at, s.id))
 
 
 def build_directory(
@@ -114,7 +118,7 @@ def build_directory(
     agents = _assign_agents(rng, people)
     organizations, facts = _organizations(rng, scale, sf)
     user_records, end_users = _users(rng, people, sf, organizations, agents, groups)
-    sla_records, sla_policies = _sla_policies()
+    sla_records, sla_policies = _sla_policies(groups)
     tables = {
         "organizations": [_organization_record(o, groups) for o in organizations],
         "users": user_records,
@@ -130,8 +134,29 @@ def build_directory(
 
 
 def _schedules() -> list[ZendeskSchedule]:
+    """The EMEA schedule is the oldest, so it is the default every ticket runs on: Zendesk's API
+    shows no per-ticket schedule. Its days have a lunch break (two intervals) and its holidays
+    span several days (Christmas, Easter). The Americas schedule applies to no ticket; its
+    holidays (a US Thanksgiving of two days, Independence Day) fall on EMEA working days and
+    must not leak into the default's business minutes."""
     weekdays = range(1, 6)
     return [
+        ZendeskSchedule(
+            360000020002,
+            "Support hours (EMEA)",
+            "London",
+            Schedule(
+                "Europe/London",
+                sorted(
+                    weekly_intervals(weekdays, time(8, 30), time(12, 30))
+                    + weekly_intervals(weekdays, time(13, 30), time(17, 30)),
+                    key=lambda interval: interval["start_time"],
+                ),
+                [(first, last) for _, first, last in _UK_HOLIDAYS],
+            ),
+            _UK_HOLIDAYS,
+            datetime(2022, 1, 10, 14, tzinfo=UTC),
+        ),
         ZendeskSchedule(
             360000020001,
             "Support hours (Americas)",
@@ -142,17 +167,7 @@ def _schedules() -> list[ZendeskSchedule]:
                 [(first, last) for _, first, last in _US_HOLIDAYS],
             ),
             _US_HOLIDAYS,
-        ),
-        ZendeskSchedule(
-            360000020002,
-            "Support hours (EMEA)",
-            "London",
-            Schedule(
-                "Europe/London",
-                weekly_intervals(weekdays, time(8, 30), time(17, 30)),
-                [(first, last) for _, first, last in _UK_HOLIDAYS],
-            ),
-            _UK_HOLIDAYS,
+            datetime(2023, 3, 6, 15, tzinfo=UTC),
         ),
     ]
 
@@ -338,7 +353,7 @@ def _group_record(name: str, group_id: int) -> Versioned:
 
 
 def _schedule_record(s: ZendeskSchedule) -> Versioned:
-    created = datetime(2022, 1, 10, 14, tzinfo=UTC) + timedelta(days=s.id % 10)
+    created = s.created_at
     payload = {
         "id": s.id,
         "name": s.name,
@@ -367,36 +382,91 @@ def _holiday_records(s: ZendeskSchedule) -> list[Versioned]:
     return records
 
 
-def _sla_policies() -> tuple[list[Versioned], dict[str, int]]:
-    records, by_priority = [], {}
+def _sla_policies(groups: dict[str, int]) -> tuple[list[Versioned], list[SlaPolicy]]:
+    """Four policies, listed in an order other than their `position`: Enterprise Support's
+    group first, then urgent and high incidents (calendar targets), then e-mail tickets that
+    are not low priority, then a catch-all. A ticket without priority matches a policy that
+    has no target for it: it has no SLA."""
+    everyone = {p: (SLA_TARGETS[p], _RESOLUTION_TARGETS[p]) for p in SLA_TARGETS}
+    policies = [
+        SlaPolicy(
+            360000030004,
+            "Standard",
+            4,
+            (),
+            (),
+            {
+                **{("first_reply_time", p): (reply, True) for p, (reply, _) in everyone.items()},
+                **{("requester_wait_time", p): (wait, True) for p, (_, wait) in everyone.items()},
+                ("total_resolution_time", "low"): (20160, False),
+                ("total_resolution_time", "normal"): (10080, False),
+            },
+        ),
+        SlaPolicy(
+            360000030002,
+            "Urgent incidents",
+            2,
+            (Condition("type", "is", "incident"),),
+            (Condition("priority", "is", "urgent"), Condition("priority", "is", "high")),
+            {
+                ("first_reply_time", "urgent"): (45, False),
+                ("first_reply_time", "high"): (180, False),
+                ("total_resolution_time", "urgent"): (1440, False),
+                ("total_resolution_time", "high"): (4320, False),
+            },
+        ),
+        SlaPolicy(
+            360000030001,
+            "Enterprise",
+            1,
+            (Condition("group_id", "is", groups["Enterprise Support"]),),
+            (),
+            {
+                **{
+                    ("first_reply_time", p): (target, True)
+                    for p, target in {"urgent": 30, "high": 120, "normal": 240, "low": 480}.items()
+                },
+                ("agent_work_time", "urgent"): (240, True),
+                ("agent_work_time", "high"): (480, True),
+                ("agent_work_time", "normal"): (960, True),
+            },
+        ),
+        SlaPolicy(
+            360000030003,
+            "E-mail",
+            3,
+            (Condition("via_id", "is", VIA_IDS["email"]), Condition("priority", "is_not", "low")),
+            (),
+            {
+                ("first_reply_time", "urgent"): (60, True),
+                ("first_reply_time", "high"): (180, True),
+                ("first_reply_time", "normal"): (360, True),
+                ("requester_wait_time", "normal"): (2400, True),
+                ("agent_work_time", "normal"): (1200, True),
+            },
+        ),
+    ]
     created = datetime(2023, 5, 2, 16, tzinfo=UTC)
-    for position, (priority, target) in enumerate(SLA_TARGETS.items(), start=1):
-        policy_id = 360000030000 + position
+    records = []
+    for policy in policies:
         payload = {
-            "id": policy_id,
-            "title": f"{priority.title()} priority",
-            "description": f"First reply within {target} business minutes for {priority} tickets.",
-            "position": position,
+            "id": policy.id,
+            "title": policy.title,
+            "description": f"{policy.title} support targets.",
+            "position": policy.position,
             "filter": {
-                "all": [{"field": "priority", "operator": "is", "value": priority}],
-                "any": [],
+                "all": [_condition(c) for c in policy.all],
+                "any": [_condition(c) for c in policy.any],
             },
             "policy_metrics": [
-                {
-                    "priority": priority,
-                    "metric": "first_reply_time",
-                    "target": target,
-                    "business_hours": True,
-                },
-                {
-                    "priority": priority,
-                    "metric": "requester_wait_time",
-                    "target": _RESOLUTION_TARGETS[priority],
-                    "business_hours": True,
-                },
+                {"priority": priority, "metric": metric, "target": minutes, "business_hours": hours}
+                for (metric, priority), (minutes, hours) in policy.targets.items()
             ],
             "created_at": created,
         }
-        records.append(build(policy_id, created, payload, stamp=zendesk_stamp))
-        by_priority[priority] = policy_id
-    return records, by_priority
+        records.append(build(policy.id, created, payload, stamp=zendesk_stamp))
+    return records, policies
+
+
+def _condition(c: Condition) -> dict[str, object]:
+    return {"field": c.field, "operator": c.operator, "value": str(c.value)}

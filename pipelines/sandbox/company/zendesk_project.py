@@ -20,7 +20,8 @@ from pipelines.sandbox.company.business_hours import Schedule
 from pipelines.sandbox.company.clock import HORIZON
 from pipelines.sandbox.company.model import Payload, Versioned
 from pipelines.sandbox.company.records import build, zendesk_stamp
-from pipelines.sandbox.company.zendesk import BRAND_ID, SLA_TARGETS, ZendeskDirectory
+from pipelines.sandbox.company.sla import EVENT_METRICS, match_policy, sla_outcomes, ticket_fields
+from pipelines.sandbox.company.zendesk import BRAND_ID, ZendeskDirectory
 from pipelines.sandbox.company.zendesk_tickets import SYSTEM_AUTHOR, Step, TicketSim
 
 AREA_FIELD_ID = 360005550001
@@ -362,31 +363,38 @@ def _metric_events(
         payload.update(extra)
         return at, payload
 
-    def apply_sla(at: datetime, priority: str) -> tuple[datetime, Payload]:
-        policy = {
-            "id": directory.sla_policies[priority],
-            "title": f"{priority.title()} priority",
-            "description": None,
-        }
-        sla = {"target": SLA_TARGETS[priority], "business_hours": True, "policy": policy}
-        return event(at, "reply_time", "apply_sla", sla=sla)
-
     created = t.created_at
     status = None
     active: dict[str, bool] = {}
     # The first-reply clock stops at the first reply, or when the ticket is solved without one.
     fulfilled_at: datetime | None = None
-    priority = t.steps[0].fields.get("priority")
+    reply_at = next((s.at for n, s in enumerate(t.steps) if is_reply(t, n, s, agent_ids)), None)
+    outcomes = sla_outcomes(t, reply_at, HORIZON, schedule, directory.sla_policies)
+    applied: dict[str, tuple[int, int, bool] | None] = {}
+    applied_at: dict[str, datetime] = {}
     for index, step in enumerate(t.steps):
         if index == 0:
             yield event(created, "reply_time", "activate")
-            if priority in SLA_TARGETS:
-                yield apply_sla(created, priority)
-        elif "priority" in step.fields and fulfilled_at is None:
-            # A new priority re-applies the SLA policy that matches it, from creation.
-            priority = step.fields["priority"]
-            if priority in SLA_TARGETS:
-                yield apply_sla(step.at, priority)
+        # Zendesk re-evaluates the policies on every update: a change of the matching policy or
+        # target (a new priority, say) applies it anew while the metric has not stopped.
+        fields = ticket_fields(t.steps, t.type, t.channel, step.at)
+        policy = match_policy(directory.sla_policies, fields)
+        for outcome in outcomes:
+            if outcome.achieved_at is not None and outcome.achieved_at < step.at:
+                continue
+            target = (
+                policy.targets.get((outcome.metric, fields.get("priority"))) if policy else None
+            )
+            now = (policy.id, *target) if policy and target else None
+            if now is not None and now != applied.get(outcome.metric):
+                sla = {
+                    "target": now[1],
+                    "business_hours": now[2],
+                    "policy": {"id": policy.id, "title": policy.title, "description": None},
+                }
+                yield event(step.at, EVENT_METRICS[outcome.metric], "apply_sla", sla=sla)
+                applied_at[outcome.metric] = step.at
+            applied[outcome.metric] = now
         if step.status and step.status != status:
             status = step.status
             for metric, statuses in _ACTIVE.items():
@@ -408,10 +416,14 @@ def _metric_events(
             if replied:
                 measured = _duration(schedule, created, step.at)
                 yield event(step.at, "reply_time", "update_status", status=measured)
-    if priority in SLA_TARGETS and t.deleted_at is None:
-        breach_at = schedule.add_business_minutes(created, SLA_TARGETS[priority])
-        if breach_at <= HORIZON and (fulfilled_at is None or fulfilled_at > breach_at):
-            yield event(breach_at, "reply_time", "breach", deleted=False)
+    if t.deleted_at is None:
+        for outcome in outcomes:
+            if not (outcome.is_breached and outcome.due_at):
+                continue
+            # A policy applied when its target has already passed breaches at once.
+            breach_at = max(outcome.due_at, applied_at.get(outcome.metric, outcome.due_at))
+            if breach_at <= HORIZON:
+                yield event(breach_at, EVENT_METRICS[outcome.metric], "breach", deleted=False)
 
 
 def _satisfaction_record(t: TicketSim) -> Versioned | None:

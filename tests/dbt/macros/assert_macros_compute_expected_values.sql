@@ -30,6 +30,19 @@ number_checks as (
 
 ),
 
+date_checks as (
+
+    -- 2026-02-27 to 2026-03-02 crosses the end of February: 27, 28, 1, 2 -> 4 dates
+    select
+        count(*) as date_count,
+        min(calendar_date) as first_date,
+        max(calendar_date) as last_date
+    from (
+        select {{ date_series("cast('2026-02-27' as date)", "cast('2026-03-02' as date)") }} as calendar_date
+    ) as series
+
+),
+
 text_checks as (
 
     -- Slack ts 1767225600.000123 is 2026-01-01 00:00:00 UTC and 123 microseconds, exactly
@@ -57,6 +70,26 @@ text_checks as (
         'url_host of a bare domain' as check_name,
         {{ url_host("'beta.io'") }} as actual_value,
         'beta.io' as expected_value
+    union all
+    -- 09:00 in New York on 2026-03-06 is EST (UTC-5), on 2026-03-09 EDT (UTC-4)
+    select
+        'local_to_utc before the spring switch' as check_name,
+        cast({{ local_to_utc("cast('2026-03-06 09:00:00' as timestamp)", "'America/New_York'") }} as varchar)
+            as actual_value,
+        '2026-03-06 14:00:00' as expected_value
+    union all
+    select
+        'local_to_utc after the spring switch' as check_name,
+        cast({{ local_to_utc("cast('2026-03-09 09:00:00' as timestamp)", "'America/New_York'") }} as varchar)
+            as actual_value,
+        '2026-03-09 13:00:00' as expected_value
+    union all
+    -- Tokyo is UTC+9: Monday 09:00 local is Monday 00:00 UTC
+    select
+        'local_to_utc east of UTC' as check_name,
+        cast({{ local_to_utc("cast('2026-02-02 09:00:00' as timestamp)", "'Asia/Tokyo'") }} as varchar)
+            as actual_value,
+        '2026-02-02 00:00:00' as expected_value
 
 )
 
@@ -67,3 +100,10 @@ union all
 select check_name
 from text_checks
 where actual_value is distinct from expected_value
+union all
+select 'date_series includes both ends' as check_name
+from date_checks
+where
+    date_count != 4
+    or first_date != cast('2026-02-27' as date)
+    or last_date != cast('2026-03-02' as date)

@@ -1,0 +1,682 @@
+{{ config(materialized='table') }}
+{#-
+    One row per ticket and SLA metric: the Zendesk SLA policy that applies, its target and the
+    outcome at as_of. Metrics: first_reply_time (creation to the first agent reply, or to the
+    first solve without one), total_resolution_time (creation to the final solve), and the
+    pausable requester_wait_time (time in new, open, hold) and agent_work_time (new, open),
+    which run until the final solve and pause in the other statuses. next_reply_time and
+    periodic_update_time are not computed (DECISIONLOG.md).
+
+    Policy: Zendesk re-evaluates policies on every update, so the fields that count are those
+    of the ticket when the metric stopped (else at as_of): priority and group from the ticket
+    events, ticket type and via channel as the ticket shows them now. Policies are tried by
+    position; the first whose `all` conditions all hold and (if it has `any` conditions) one
+    `any` condition holds applies. Supported conditions: priority, group_id, type and via_id
+    with `is` / `is_not`; any other condition never holds. No target for the ticket's priority
+    and metric: no SLA, every column null.
+
+    Outcome: elapsed minutes (business on the default schedule, or calendar, as the target
+    says) above the target is a breach, also while the metric still runs; exactly the target
+    is achieved. due_at: when the elapsed time reached (or, running, will reach) the target;
+    null while a pausable metric is paused below it.
+-#}
+{%- set pausable = {
+    'requester_wait_time': "('new', 'open', 'hold')",
+    'agent_work_time': "('new', 'open')",
+} -%}
+{%- set pausable_metrics = "'" ~ (pausable.keys() | join("', '")) ~ "'" -%}
+
+with
+
+tickets as (
+
+    select
+        ticket_id,
+        priority,
+        group_id,
+        ticket_type,
+        via_channel,
+        created_at,
+        is_deleted
+    from {{ ref('stg_zendesk__tickets') }}
+
+),
+
+status_intervals as (
+
+    select
+        ticket_id,
+        interval_number,
+        status,
+        valid_from,
+        valid_to,
+        is_current
+    from {{ ref('int_ticket_status_intervals_derived') }}
+
+),
+
+replies as (
+
+    select
+        ticket_id,
+        created_at
+    from {{ ref('int_ticket_replies_identified') }}
+    where is_agent_reply
+
+),
+
+field_changes as (
+
+    select
+        ticket_id,
+        ticket_event_id,
+        created_at as changed_at,
+        priority,
+        group_id
+    from {{ ref('stg_zendesk__ticket_events') }}
+    where
+        event_type in ('Create', 'Change')
+        and (priority is not null or group_id is not null)
+
+),
+
+policies as (
+
+    select
+        sla_policy_id,
+        policy_position
+    from {{ ref('stg_zendesk__sla_policies') }}
+    where not coalesce(is_deleted, false)
+
+),
+
+policy_metrics as (
+
+    select
+        sla_policy_id,
+        priority,
+        metric,
+        target_minutes,
+        is_business_hours
+    from {{ ref('stg_zendesk__sla_policy_metrics') }}
+
+),
+
+conditions as (
+
+    select
+        sla_policy_id,
+        condition_group,
+        condition_field,
+        condition_operator,
+        condition_value
+    from {{ ref('stg_zendesk__sla_policy_conditions') }}
+
+),
+
+via_channels as (
+
+    select
+        via_id,
+        via_channel
+    from {{ ref('zendesk_via_channels') }}
+
+),
+
+default_schedule as (
+
+    select
+        schedule_id,
+        iana_time_zone
+    from {{ ref('int_zendesk_schedules_resolved') }}
+    where is_default and iana_time_zone is not null
+
+),
+
+schedule_intervals as (
+
+    select
+        schedule_id,
+        start_minute,
+        end_minute
+    from {{ ref('stg_zendesk__schedule_intervals') }}
+
+),
+
+holidays as (
+
+    select
+        schedule_id,
+        start_date,
+        end_date
+    from {{ ref('stg_zendesk__holidays') }}
+    where not coalesce(is_deleted, false)
+
+),
+
+business_time_bounds as (
+
+    -- from creation to 60 days past as_of: due dates of running metrics lie ahead
+    select
+        cast({{ dbt.dateadd('day', -2, 'min(created_at)') }} as date) as first_date,
+        cast({{ dbt.dateadd('day', 60, as_of()) }} as date) as last_date
+    from tickets
+
+),
+
+{{ business_time_ctes('default_schedule', 'schedule_intervals', 'holidays', 'business_time_bounds') }},
+
+metric_names as (
+
+    select 'first_reply_time' as metric
+    union all
+    select 'requester_wait_time' as metric
+    union all
+    select 'agent_work_time' as metric
+    union all
+    select 'total_resolution_time' as metric
+
+),
+
+first_replies as (
+
+    select
+        ticket_id,
+        min(created_at) as first_reply_at
+    from replies
+    group by ticket_id
+
+),
+
+milestones as (
+
+    select
+        ticket_id,
+        max(case when is_current then status end) as status_at_as_of,
+        -- a resolution is an entry into solved (the first close of a ticket never solved)
+        coalesce(
+            min(case when status = 'solved' then valid_from end),
+            min(case when status = 'closed' then valid_from end)
+        ) as first_resolved_at,
+        coalesce(
+            max(case when status = 'solved' then valid_from end),
+            min(case when status = 'closed' then valid_from end)
+        ) as last_resolved_at
+    from status_intervals
+    group by ticket_id
+
+),
+
+ticket_metrics as (
+
+    select
+        tickets.ticket_id,
+        metric_names.metric,
+        tickets.created_at,
+        tickets.ticket_type,
+        tickets.via_channel,
+        tickets.priority as current_priority,
+        tickets.group_id as current_group_id,
+        tickets.is_deleted,
+        milestones.status_at_as_of,
+        case
+            when metric_names.metric = 'first_reply_time'
+                then case
+                    when first_replies.first_reply_at is null then milestones.first_resolved_at
+                    when milestones.first_resolved_at is null then first_replies.first_reply_at
+                    when first_replies.first_reply_at < milestones.first_resolved_at
+                        then first_replies.first_reply_at
+                    else milestones.first_resolved_at
+                end
+            when milestones.status_at_as_of in ('solved', 'closed') then milestones.last_resolved_at
+        end as stopped_at
+    from tickets
+    cross join metric_names
+    left join milestones
+        on tickets.ticket_id = milestones.ticket_id
+    left join first_replies
+        on tickets.ticket_id = first_replies.ticket_id
+
+),
+
+evaluated as (
+
+    select
+        ticket_id,
+        metric,
+        created_at,
+        ticket_type,
+        via_channel,
+        current_priority,
+        current_group_id,
+        is_deleted,
+        status_at_as_of,
+        stopped_at,
+        coalesce(stopped_at, {{ as_of() }}) as evaluated_at
+    from ticket_metrics
+
+),
+
+priority_history as (
+
+    select
+        evaluated.ticket_id,
+        evaluated.metric,
+        field_changes.priority,
+        row_number() over (
+            partition by evaluated.ticket_id, evaluated.metric
+            order by field_changes.changed_at desc, field_changes.ticket_event_id desc
+        ) as recency
+    from evaluated
+    inner join field_changes
+        on
+            evaluated.ticket_id = field_changes.ticket_id
+            and evaluated.evaluated_at >= field_changes.changed_at
+            and field_changes.priority is not null
+
+),
+
+group_history as (
+
+    select
+        evaluated.ticket_id,
+        evaluated.metric,
+        field_changes.group_id,
+        row_number() over (
+            partition by evaluated.ticket_id, evaluated.metric
+            order by field_changes.changed_at desc, field_changes.ticket_event_id desc
+        ) as recency
+    from evaluated
+    inner join field_changes
+        on
+            evaluated.ticket_id = field_changes.ticket_id
+            and evaluated.evaluated_at >= field_changes.changed_at
+            and field_changes.group_id is not null
+
+),
+
+tickets_with_history as (
+
+    select distinct ticket_id
+    from field_changes
+    where priority is not null
+
+),
+
+ticket_fields as (
+
+    -- a ticket whose events never set a priority keeps the one it shows now
+    select
+        evaluated.ticket_id,
+        evaluated.metric,
+        evaluated.created_at,
+        evaluated.is_deleted,
+        evaluated.status_at_as_of,
+        evaluated.stopped_at,
+        evaluated.ticket_type,
+        via_channels.via_id,
+        case
+            when tickets_with_history.ticket_id is null then evaluated.current_priority
+            else priority_history.priority
+        end as priority,
+        coalesce(group_history.group_id, evaluated.current_group_id) as group_id
+    from evaluated
+    left join priority_history
+        on
+            evaluated.ticket_id = priority_history.ticket_id
+            and evaluated.metric = priority_history.metric
+            and priority_history.recency = 1
+    left join group_history
+        on
+            evaluated.ticket_id = group_history.ticket_id
+            and evaluated.metric = group_history.metric
+            and group_history.recency = 1
+    left join tickets_with_history
+        on evaluated.ticket_id = tickets_with_history.ticket_id
+    left join via_channels
+        on evaluated.via_channel = via_channels.via_channel
+
+),
+
+condition_values as (
+
+    select
+        ticket_fields.ticket_id,
+        ticket_fields.metric,
+        conditions.sla_policy_id,
+        conditions.condition_group,
+        conditions.condition_field,
+        conditions.condition_operator,
+        conditions.condition_value,
+        case conditions.condition_field
+            when 'priority' then ticket_fields.priority
+            when 'group_id' then cast(ticket_fields.group_id as {{ dbt.type_string() }})
+            when 'type' then ticket_fields.ticket_type
+            when 'via_id' then ticket_fields.via_id
+        end as ticket_value
+    from ticket_fields
+    cross join conditions
+
+),
+
+condition_results as (
+
+    select
+        ticket_id,
+        metric,
+        sla_policy_id,
+        condition_group,
+        case
+            when condition_field not in ('priority', 'group_id', 'type', 'via_id') then false
+            when condition_operator = 'is' then coalesce(ticket_value = condition_value, false)
+            when condition_operator = 'is_not' then coalesce(ticket_value != condition_value, true)
+            else false
+        end as holds
+    from condition_values
+
+),
+
+policy_results as (
+
+    select
+        ticket_id,
+        metric,
+        sla_policy_id,
+        min(case when condition_group = 'all' and not holds then 0 else 1 end) = 1 as all_hold,
+        max(case when condition_group = 'any' then 1 else 0 end) = 0
+        or max(case when condition_group = 'any' and holds then 1 else 0 end) = 1 as any_holds
+    from condition_results
+    group by ticket_id, metric, sla_policy_id
+
+),
+
+matches as (
+
+    select
+        ticket_fields.ticket_id,
+        ticket_fields.metric,
+        policies.sla_policy_id,
+        row_number() over (
+            partition by ticket_fields.ticket_id, ticket_fields.metric
+            order by policies.policy_position, policies.sla_policy_id
+        ) as match_rank
+    from ticket_fields
+    cross join policies
+    left join policy_results
+        on
+            ticket_fields.ticket_id = policy_results.ticket_id
+            and ticket_fields.metric = policy_results.metric
+            and policies.sla_policy_id = policy_results.sla_policy_id
+    where coalesce(policy_results.all_hold, true) and coalesce(policy_results.any_holds, true)
+
+),
+
+targeted as (
+
+    select
+        ticket_fields.ticket_id,
+        ticket_fields.metric,
+        ticket_fields.created_at,
+        ticket_fields.is_deleted,
+        ticket_fields.status_at_as_of,
+        ticket_fields.stopped_at,
+        coalesce(ticket_fields.stopped_at, {{ as_of() }}) as measured_to,
+        policy_metrics.sla_policy_id,
+        policy_metrics.target_minutes,
+        policy_metrics.is_business_hours
+    from ticket_fields
+    left join matches
+        on
+            ticket_fields.ticket_id = matches.ticket_id
+            and ticket_fields.metric = matches.metric
+            and matches.match_rank = 1
+    left join policy_metrics
+        on
+            matches.sla_policy_id = policy_metrics.sla_policy_id
+            and ticket_fields.metric = policy_metrics.metric
+            and ticket_fields.priority = policy_metrics.priority
+
+),
+
+active_stretches as (
+
+    -- the stretches in which a pausable metric runs, with the business clock at both ends
+    select
+        targeted.ticket_id,
+        targeted.metric,
+        targeted.target_minutes,
+        targeted.is_business_hours,
+        status_intervals.interval_number,
+        status_intervals.valid_from,
+        status_intervals.valid_to,
+        {{ business_clock('from_clock', 'status_intervals.valid_from') }} as from_clock,
+        {{ business_clock('to_clock', 'status_intervals.valid_to') }} as to_clock
+    from targeted
+    inner join status_intervals
+        on
+            targeted.ticket_id = status_intervals.ticket_id
+            and (
+                {%- for metric, statuses in pausable.items() %}
+                    (targeted.metric = '{{ metric }}' and status_intervals.status in {{ statuses }})
+                    {%- if not loop.last %} or{% endif %}
+                {%- endfor %}
+            )
+    left join default_schedule
+        on 1 = 1
+    {{ business_clock_join('from_clock', 'default_schedule.schedule_id', 'status_intervals.valid_from') }}
+    {{ business_clock_join('to_clock', 'default_schedule.schedule_id', 'status_intervals.valid_to') }}
+    where targeted.target_minutes is not null
+
+),
+
+active_intervals as (
+
+    select
+        ticket_id,
+        metric,
+        target_minutes,
+        is_business_hours,
+        interval_number,
+        valid_from,
+        from_clock,
+        case
+            when is_business_hours then to_clock - from_clock
+            else {{ minutes_between('valid_from', 'valid_to') }}
+        end as active_minutes
+    from active_stretches
+
+),
+
+active_cumulative as (
+
+    select
+        ticket_id,
+        metric,
+        target_minutes,
+        is_business_hours,
+        valid_from,
+        from_clock,
+        active_minutes,
+        coalesce(sum(active_minutes) over (
+            partition by ticket_id, metric
+            order by interval_number
+            rows between unbounded preceding and 1 preceding
+        ), 0) as minutes_before
+    from active_intervals
+
+),
+
+pausable_elapsed as (
+
+    select
+        ticket_id,
+        metric,
+        sum(active_minutes) as elapsed_minutes
+    from active_intervals
+    group by ticket_id, metric
+
+),
+
+crossings as (
+
+    -- the stretch in which a pausable metric reached its target
+    select
+        ticket_id,
+        metric,
+        valid_from,
+        from_clock,
+        target_minutes - minutes_before as remaining_minutes
+    from active_cumulative
+    where minutes_before <= target_minutes and target_minutes < minutes_before + active_minutes
+
+),
+
+clocked as (
+
+    select
+        targeted.ticket_id,
+        targeted.metric,
+        targeted.is_deleted,
+        targeted.sla_policy_id,
+        targeted.target_minutes,
+        targeted.is_business_hours,
+        targeted.stopped_at,
+        targeted.created_at,
+        targeted.status_at_as_of,
+        targeted.measured_to,
+        targeted.metric in ({{ pausable_metrics }}) as is_pausable,
+        crossings.valid_from as crossing_from,
+        crossings.from_clock as crossing_clock,
+        crossings.remaining_minutes as crossing_remaining,
+        pausable_elapsed.elapsed_minutes as pausable_minutes,
+        {{ business_clock('as_of_clock', as_of()) }} as as_of_clock,
+        {{ business_clock('created_clock', 'targeted.created_at') }} as created_clock,
+        {{ business_clock('stop_clock', 'targeted.measured_to') }} as stop_clock
+    from targeted
+    left join default_schedule
+        on 1 = 1
+    left join pausable_elapsed
+        on
+            targeted.ticket_id = pausable_elapsed.ticket_id
+            and targeted.metric = pausable_elapsed.metric
+    left join crossings
+        on
+            targeted.ticket_id = crossings.ticket_id
+            and targeted.metric = crossings.metric
+    {{ business_clock_join('as_of_clock', 'default_schedule.schedule_id', as_of()) }}
+    {{ business_clock_join('created_clock', 'default_schedule.schedule_id', 'targeted.created_at') }}
+    {{ business_clock_join('stop_clock', 'default_schedule.schedule_id', 'targeted.measured_to') }}
+    where targeted.target_minutes is not null
+
+),
+
+measured as (
+
+    select
+        ticket_id,
+        metric,
+        is_deleted,
+        sla_policy_id,
+        target_minutes,
+        is_business_hours,
+        stopped_at,
+        created_at,
+        crossing_from,
+        crossing_clock,
+        crossing_remaining,
+        as_of_clock,
+        created_clock,
+        is_pausable,
+        case
+            {%- for metric, statuses in pausable.items() %}
+                when metric = '{{ metric }}' then status_at_as_of in {{ statuses }}
+            {%- endfor %}
+            else stopped_at is null
+        end as is_running,
+        case
+            when is_pausable then coalesce(pausable_minutes, 0)
+            when is_business_hours then stop_clock - created_clock
+            else {{ minutes_between('created_at', 'measured_to') }}
+        end as elapsed_minutes
+    from clocked
+
+),
+
+due as (
+
+    -- where the elapsed time reaches the target: from creation for first reply and resolution;
+    -- for a pausable metric inside the stretch that crossed it, else projected from as_of while
+    -- it runs (null while paused)
+    select
+        ticket_id,
+        metric,
+        is_business_hours,
+        case
+            when not is_pausable then created_clock + target_minutes
+            when crossing_from is not null then crossing_clock + crossing_remaining
+            when is_running then as_of_clock + target_minutes - elapsed_minutes
+        end as due_clock,
+        case
+            when not is_pausable then created_at
+            when crossing_from is not null then crossing_from
+            when is_running then {{ as_of() }}
+        end as due_base_at,
+        cast(round(60 * case
+            when not is_pausable then target_minutes
+            when crossing_from is not null then crossing_remaining
+            when is_running then target_minutes - elapsed_minutes
+        end) as {{ dbt.type_bigint() }}) as due_after_seconds
+    from measured
+
+),
+
+due_instants as (
+
+    select
+        due.ticket_id,
+        due.metric,
+        case
+            when due.is_business_hours
+                then {{ business_clock_instant('due_segment', 'due.due_clock') }}
+            else {{ dbt.dateadd('second', 'due.due_after_seconds', 'due.due_base_at') }}
+        end as due_at
+    from due
+    left join default_schedule
+        on 1 = 1
+    {{ business_clock_inverse_join('due_segment', 'default_schedule.schedule_id', 'due.due_clock') }}
+
+),
+
+final as (
+
+    select
+        ticket_metrics.ticket_id,
+        ticket_metrics.metric,
+        ticket_metrics.is_deleted,
+        measured.sla_policy_id,
+        measured.target_minutes,
+        measured.is_business_hours,
+        due_instants.due_at,
+        measured.stopped_at as achieved_at,
+        measured.elapsed_minutes,
+        round(measured.elapsed_minutes, 6) > measured.target_minutes as is_breached,
+        case
+            when measured.elapsed_minutes is null then null
+            when round(measured.elapsed_minutes, 6) > measured.target_minutes then 'breached'
+            when measured.stopped_at is not null then 'achieved'
+            when measured.is_running then 'active'
+            else 'paused'
+        end as sla_status
+    from ticket_metrics
+    left join measured
+        on
+            ticket_metrics.ticket_id = measured.ticket_id
+            and ticket_metrics.metric = measured.metric
+    left join due_instants
+        on
+            ticket_metrics.ticket_id = due_instants.ticket_id
+            and ticket_metrics.metric = due_instants.metric
+
+)
+
+select * from final
