@@ -309,10 +309,12 @@ def test_semantic_layer_validates_on_the_warehouse(warehouse):
         ("first_reply_business_minutes_median", None),
         ("csat", None),
         ("sla_attainment", "ticket__priority"),
+        ("open_bug_count", "issue__priority_label"),
     ],
 )
 def test_semantic_layer_agrees_with_weekly_mart(warehouse, metric, segment_dimension):
-    """`mf query` by week (and segment) gives fct_metrics_weekly's values: one definition.
+    """`mf query` by week (and segment) gives fct_metrics_weekly's values: one definition
+    (a count, a median, two ratios and a stock rebuilt week by week).
 
     A week (or segment) MetricFlow has no row for must hold the metric's empty value in the
     mart: 0 for a count, null for a median or a ratio.

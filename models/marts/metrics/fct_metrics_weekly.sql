@@ -64,7 +64,9 @@ issues as (
     select
         issue_id,
         priority_label,
+        created_at,
         completed_at,
+        case when is_closed then coalesce(completed_at, canceled_at) end as closed_at,
         is_completed,
         is_open,
         is_stale,
@@ -151,7 +153,7 @@ catalogue as (
     union all
     select
         'open_bug_count' as metric_name,
-        'as_of_count' as metric_kind,
+        'count' as metric_kind,
         'issue_priority' as segment_kind
     union all
     select
@@ -339,18 +341,6 @@ observations as (
     union all
 
     select
-        'open_bug_count' as metric_name,
-        {{ as_of() }} as counted_at,
-        priority_label as segment,
-        null as x,
-        null as numerator,
-        null as denominator
-    from issues
-    where is_open and issue_kind = 'bug'
-
-    union all
-
-    select
         'stale_issue_count' as metric_name,
         {{ as_of() }} as counted_at,
         priority_label as segment,
@@ -410,40 +400,27 @@ weekly_observations as (
 
 ),
 
--- each record counts in `all` and, when it has one, in its own segment
-segmented as (
+series_starts as (
 
-    select
-        metric_name,
-        week_start,
-        'all' as segment,
-        x,
-        numerator,
-        denominator
+    select week_start
     from weekly_observations
 
     union all
 
-    select
-        metric_name,
-        week_start,
-        segment,
-        x,
-        numerator,
-        denominator
-    from weekly_observations
-    where segment is not null
+    select cast({{ dbt.date_trunc('week', 'created_at') }} as date) as week_start
+    from issues
+    where issue_kind = 'bug'
 
 ),
 
 bounds as (
 
     select
-        coalesce(min(weekly_observations.week_start), max(as_of_week.week_start)) as first_week,
+        coalesce(min(series_starts.week_start), max(as_of_week.week_start)) as first_week,
         max(as_of_week.week_start) as last_week
     from as_of_week
-    left join weekly_observations
-        on as_of_week.week_start >= weekly_observations.week_start
+    left join series_starts
+        on as_of_week.week_start >= series_starts.week_start
 
 ),
 
@@ -459,6 +436,79 @@ weeks as (
     select calendar_date as week_start
     from days
     where cast({{ dbt.date_trunc('week', 'calendar_date') }} as date) = calendar_date
+
+),
+
+-- a bug is open at the end of a week (Monday 00:00 after it) when it was created before and
+-- was not closed (completed, canceled or marked duplicate) by then
+open_bug_observations as (
+
+    select
+        'open_bug_count' as metric_name,
+        weeks.week_start,
+        issues.priority_label as segment,
+        cast(null as double precision) as x,
+        cast(null as {{ dbt.type_int() }}) as numerator,
+        cast(null as {{ dbt.type_int() }}) as denominator
+    from weeks
+    inner join issues
+        on
+            issues.issue_kind = 'bug'
+            and issues.created_at < {{ dbt.dateadd('day', 7, 'weeks.week_start') }}
+            and (
+                issues.closed_at is null
+                or issues.closed_at >= {{ dbt.dateadd('day', 7, 'weeks.week_start') }}
+            )
+
+),
+
+all_weekly_observations as (
+
+    select
+        metric_name,
+        week_start,
+        segment,
+        x,
+        numerator,
+        denominator
+    from weekly_observations
+
+    union all
+
+    select
+        metric_name,
+        week_start,
+        segment,
+        x,
+        numerator,
+        denominator
+    from open_bug_observations
+
+),
+
+-- each record counts in `all` and, when it has one, in its own segment
+segmented as (
+
+    select
+        metric_name,
+        week_start,
+        'all' as segment,
+        x,
+        numerator,
+        denominator
+    from all_weekly_observations
+
+    union all
+
+    select
+        metric_name,
+        week_start,
+        segment,
+        x,
+        numerator,
+        denominator
+    from all_weekly_observations
+    where segment is not null
 
 ),
 
@@ -568,14 +618,14 @@ metric_first_weeks as (
         catalogue.metric_name,
         min(
             case
-                when catalogue.metric_kind = 'as_of_count' then as_of_week.week_start else
-                    weekly_observations.week_start
+                when catalogue.metric_kind = 'as_of_count' then as_of_week.week_start
+                else all_weekly_observations.week_start
             end
         ) as first_week
     from catalogue
     cross join as_of_week
-    left join weekly_observations
-        on catalogue.metric_name = weekly_observations.metric_name
+    left join all_weekly_observations
+        on catalogue.metric_name = all_weekly_observations.metric_name
     group by catalogue.metric_name
 
 ),
