@@ -59,7 +59,6 @@ EMPTY_STAGING = (
 # Marts whose grain the minimal profile lacks (no SLA policy applies): they build, empty.
 MARTS_WITHOUT_GRAIN = {
     "fct_ticket_slas",
-    "fct_ticket_sla_reconciliation",
     "fct_sla_attainment_weekly",
 }
 
