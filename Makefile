@@ -13,7 +13,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help setup demo test lint lint-python lint-sql pytest build bench clean lock
+.PHONY: help setup demo test lint lint-python lint-sql lint-semantic pytest build bench clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -36,9 +36,9 @@ demo: setup  ## sandbox -> dlt -> warehouse.duckdb -> dbt build -> summary
 build: setup  ## dbt build on the current warehouse
 	$(DBT) build --vars '{as_of: "$(AS_OF)"}'
 
-test: lint pytest  ## every check: ruff, sqlfluff, pytest (pipelines, sandbox, dbt end to end)
+test: lint pytest  ## every check: ruff, sqlfluff, mf validate-configs, pytest (pipelines, sandbox, dbt end to end)
 
-lint: lint-python lint-sql  ## static checks
+lint: lint-python lint-sql lint-semantic  ## static checks
 
 lint-python: setup
 	$(VENV)/bin/ruff check .
@@ -47,6 +47,13 @@ lint-python: setup
 # sqlfluff's dbt templater opens the warehouse: point it at a scratch file, not the live one.
 lint-sql: setup
 	scratch=$$(mktemp -d) && WAREHOUSE_PATH=$$scratch/lint.duckdb $(VENV)/bin/sqlfluff lint models macros tests/dbt; \
+	status=$$?; rm -rf $$scratch; exit $$status
+
+# The semantic layer's own checks (MetricFlow reads target/semantic_manifest.json, which `dbt parse`
+# writes); its checks against a built warehouse run in tests/e2e/test_warehouse.py.
+lint-semantic: setup
+	scratch=$$(mktemp -d) && WAREHOUSE_PATH=$$scratch/lint.duckdb $(DBT) parse --quiet \
+	  && WAREHOUSE_PATH=$$scratch/lint.duckdb $(VENV)/bin/mf validate-configs --skip-dw; \
 	status=$$?; rm -rf $$scratch; exit $$status
 
 pytest: setup

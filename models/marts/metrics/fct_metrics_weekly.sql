@@ -64,7 +64,9 @@ issues as (
     select
         issue_id,
         priority_label,
+        created_at,
         completed_at,
+        case when is_closed then coalesce(completed_at, canceled_at) end as closed_at,
         is_completed,
         is_open,
         is_stale,
@@ -94,37 +96,85 @@ requests as (
 -- per_arr (tickets per 100k ARR). segment_kind: the dimension its segments come from.
 catalogue as (
 
-    select 'ticket_count' as metric_name, 'count' as metric_kind, 'customer_segment' as segment_kind
+    select
+        'ticket_count' as metric_name,
+        'count' as metric_kind,
+        'customer_segment' as segment_kind
     union all
-    select 'first_reply_business_minutes_median', 'median', 'customer_segment'
+    select
+        'first_reply_business_minutes_median' as metric_name,
+        'median' as metric_kind,
+        'customer_segment' as segment_kind
     union all
-    select 'first_reply_business_minutes_p90', 'p90', 'customer_segment'
+    select
+        'first_reply_business_minutes_p90' as metric_name,
+        'p90' as metric_kind,
+        'customer_segment' as segment_kind
     union all
-    select 'full_resolution_business_minutes_median', 'median', 'customer_segment'
+    select
+        'full_resolution_business_minutes_median' as metric_name,
+        'median' as metric_kind,
+        'customer_segment' as segment_kind
     union all
-    select 'csat', 'ratio', 'customer_segment'
+    select
+        'csat' as metric_name,
+        'ratio' as metric_kind,
+        'customer_segment' as segment_kind
     union all
-    select 'escalation_rate', 'ratio', 'customer_segment'
+    select
+        'escalation_rate' as metric_name,
+        'ratio' as metric_kind,
+        'customer_segment' as segment_kind
     union all
-    select 'reopen_rate', 'ratio', 'customer_segment'
+    select
+        'reopen_rate' as metric_name,
+        'ratio' as metric_kind,
+        'customer_segment' as segment_kind
     union all
-    select 'tickets_per_100k_arr', 'per_arr', 'customer_segment'
+    select
+        'tickets_per_100k_arr' as metric_name,
+        'per_arr' as metric_kind,
+        'customer_segment' as segment_kind
     union all
-    select 'sla_attainment', 'ratio', 'ticket_priority'
+    select
+        'sla_attainment' as metric_name,
+        'ratio' as metric_kind,
+        'ticket_priority' as segment_kind
     union all
-    select 'lead_time_minutes_median', 'median', 'issue_priority'
+    select
+        'lead_time_minutes_median' as metric_name,
+        'median' as metric_kind,
+        'issue_priority' as segment_kind
     union all
-    select 'cycle_time_minutes_median', 'median', 'issue_priority'
+    select
+        'cycle_time_minutes_median' as metric_name,
+        'median' as metric_kind,
+        'issue_priority' as segment_kind
     union all
-    select 'open_bug_count', 'as_of_count', 'issue_priority'
+    select
+        'open_bug_count' as metric_name,
+        'count' as metric_kind,
+        'issue_priority' as segment_kind
     union all
-    select 'stale_issue_count', 'as_of_count', 'issue_priority'
+    select
+        'stale_issue_count' as metric_name,
+        'as_of_count' as metric_kind,
+        'issue_priority' as segment_kind
     union all
-    select 'forgotten_issue_count', 'as_of_count', 'issue_priority'
+    select
+        'forgotten_issue_count' as metric_name,
+        'as_of_count' as metric_kind,
+        'issue_priority' as segment_kind
     union all
-    select 'slack_request_count', 'count', 'none'
+    select
+        'slack_request_count' as metric_name,
+        'count' as metric_kind,
+        'none' as segment_kind
     union all
-    select 'centralization_rate', 'ratio', 'none'
+    select
+        'centralization_rate' as metric_name,
+        'ratio' as metric_kind,
+        'none' as segment_kind
 
 ),
 
@@ -172,94 +222,94 @@ observations as (
     union all
 
     select
-        'tickets_per_100k_arr',
-        created_at,
+        'tickets_per_100k_arr' as metric_name,
+        created_at as counted_at,
         segment,
-        null,
-        1,
-        null
+        null as x,
+        1 as numerator,
+        null as denominator
     from ticket_segments
 
     union all
 
     select
-        'first_reply_business_minutes_median',
-        first_reply_at,
+        'first_reply_business_minutes_median' as metric_name,
+        first_reply_at as counted_at,
         segment,
-        first_reply_business_minutes,
-        null,
-        null
-    from ticket_segments
-    where first_reply_at is not null
-
-    union all
-
-    select
-        'first_reply_business_minutes_p90',
-        first_reply_at,
-        segment,
-        first_reply_business_minutes,
-        null,
-        null
+        first_reply_business_minutes as x,
+        null as numerator,
+        null as denominator
     from ticket_segments
     where first_reply_at is not null
 
     union all
 
     select
-        'full_resolution_business_minutes_median',
-        full_resolved_at,
+        'first_reply_business_minutes_p90' as metric_name,
+        first_reply_at as counted_at,
         segment,
-        full_resolution_business_minutes,
-        null,
-        null
+        first_reply_business_minutes as x,
+        null as numerator,
+        null as denominator
+    from ticket_segments
+    where first_reply_at is not null
+
+    union all
+
+    select
+        'full_resolution_business_minutes_median' as metric_name,
+        full_resolved_at as counted_at,
+        segment,
+        full_resolution_business_minutes as x,
+        null as numerator,
+        null as denominator
     from ticket_segments
     where full_resolved_at is not null
 
     union all
 
     select
-        'csat',
-        full_resolved_at,
+        'csat' as metric_name,
+        full_resolved_at as counted_at,
         segment,
-        null,
-        case when satisfaction = 'good' then 1 else 0 end,
-        case when satisfaction in ('good', 'bad') then 1 else 0 end
+        null as x,
+        case when satisfaction = 'good' then 1 else 0 end as numerator,
+        case when satisfaction in ('good', 'bad') then 1 else 0 end as denominator
     from ticket_segments
     where full_resolved_at is not null
 
     union all
 
     select
-        'escalation_rate',
-        created_at,
+        'escalation_rate' as metric_name,
+        created_at as counted_at,
         segment,
-        null,
-        case when is_escalated then 1 else 0 end,
-        1
+        null as x,
+        case when is_escalated then 1 else 0 end as numerator,
+        1 as denominator
     from ticket_segments
 
     union all
 
     select
-        'reopen_rate',
-        first_resolved_at,
+        'reopen_rate' as metric_name,
+        first_resolved_at as counted_at,
         segment,
-        null,
-        case when reopen_count > 0 then 1 else 0 end,
-        1
+        null as x,
+        case when reopen_count > 0 then 1 else 0 end as numerator,
+        1 as denominator
     from ticket_segments
     where first_resolved_at is not null
 
     union all
 
     select
-        'sla_attainment',
-        first_reply_slas.decided_at,
-        tickets.priority,
-        null,
-        case when first_reply_slas.sla_status = 'achieved' then 1 else 0 end,
-        1
+        'sla_attainment' as metric_name,
+        first_reply_slas.decided_at as counted_at,
+        tickets.priority as segment,
+        null as x,
+        case when first_reply_slas.sla_status = 'achieved' then 1 else 0 end as numerator,
+        1 as denominator
     from first_reply_slas
     left join tickets
         on first_reply_slas.ticket_id = tickets.ticket_id
@@ -267,84 +317,72 @@ observations as (
     union all
 
     select
-        'lead_time_minutes_median',
-        completed_at,
-        priority_label,
-        lead_time_minutes,
-        null,
-        null
+        'lead_time_minutes_median' as metric_name,
+        completed_at as counted_at,
+        priority_label as segment,
+        lead_time_minutes as x,
+        null as numerator,
+        null as denominator
     from issues
     where is_completed
 
     union all
 
     select
-        'cycle_time_minutes_median',
-        completed_at,
-        priority_label,
-        cycle_time_minutes,
-        null,
-        null
+        'cycle_time_minutes_median' as metric_name,
+        completed_at as counted_at,
+        priority_label as segment,
+        cycle_time_minutes as x,
+        null as numerator,
+        null as denominator
     from issues
     where is_completed
 
     union all
 
     select
-        'open_bug_count',
-        {{ as_of() }},
-        priority_label,
-        null,
-        null,
-        null
-    from issues
-    where is_open and issue_kind = 'bug'
-
-    union all
-
-    select
-        'stale_issue_count',
-        {{ as_of() }},
-        priority_label,
-        null,
-        null,
-        null
+        'stale_issue_count' as metric_name,
+        {{ as_of() }} as counted_at,
+        priority_label as segment,
+        null as x,
+        null as numerator,
+        null as denominator
     from issues
     where is_stale
 
     union all
 
     select
-        'forgotten_issue_count',
-        {{ as_of() }},
-        priority_label,
-        null,
-        null,
-        null
+        'forgotten_issue_count' as metric_name,
+        {{ as_of() }} as counted_at,
+        priority_label as segment,
+        null as x,
+        null as numerator,
+        null as denominator
     from issues
     where is_forgotten
 
     union all
 
     select
-        'slack_request_count',
-        created_at,
-        null,
-        null,
-        null,
-        null
+        'slack_request_count' as metric_name,
+        created_at as counted_at,
+        null as segment,
+        null as x,
+        null as numerator,
+        null as denominator
     from requests
     where channel = 'slack'
 
     union all
 
     select
-        'centralization_rate',
-        created_at,
-        null,
-        null,
-        case when is_tracked then 1 else 0 end,
-        1
+        'centralization_rate' as metric_name,
+        created_at as counted_at,
+        null as segment,
+        null as x,
+        case when is_tracked then 1 else 0 end as numerator,
+        1 as denominator
     from requests
 
 ),
@@ -362,40 +400,27 @@ weekly_observations as (
 
 ),
 
--- each record counts in `all` and, when it has one, in its own segment
-segmented as (
+series_starts as (
 
-    select
-        metric_name,
-        week_start,
-        'all' as segment,
-        x,
-        numerator,
-        denominator
+    select week_start
     from weekly_observations
 
     union all
 
-    select
-        metric_name,
-        week_start,
-        segment,
-        x,
-        numerator,
-        denominator
-    from weekly_observations
-    where segment is not null
+    select cast({{ dbt.date_trunc('week', 'created_at') }} as date) as week_start
+    from issues
+    where issue_kind = 'bug'
 
 ),
 
 bounds as (
 
     select
-        coalesce(min(weekly_observations.week_start), max(as_of_week.week_start)) as first_week,
+        coalesce(min(series_starts.week_start), max(as_of_week.week_start)) as first_week,
         max(as_of_week.week_start) as last_week
     from as_of_week
-    left join weekly_observations
-        on weekly_observations.week_start <= as_of_week.week_start
+    left join series_starts
+        on as_of_week.week_start >= series_starts.week_start
 
 ),
 
@@ -411,6 +436,79 @@ weeks as (
     select calendar_date as week_start
     from days
     where cast({{ dbt.date_trunc('week', 'calendar_date') }} as date) = calendar_date
+
+),
+
+-- a bug is open at the end of a week (Monday 00:00 after it) when it was created before and
+-- was not closed (completed, canceled or marked duplicate) by then
+open_bug_observations as (
+
+    select
+        'open_bug_count' as metric_name,
+        weeks.week_start,
+        issues.priority_label as segment,
+        cast(null as double precision) as x,
+        cast(null as {{ dbt.type_int() }}) as numerator,
+        cast(null as {{ dbt.type_int() }}) as denominator
+    from weeks
+    inner join issues
+        on
+            issues.issue_kind = 'bug'
+            and issues.created_at < {{ dbt.dateadd('day', 7, 'weeks.week_start') }}
+            and (
+                issues.closed_at is null
+                or issues.closed_at >= {{ dbt.dateadd('day', 7, 'weeks.week_start') }}
+            )
+
+),
+
+all_weekly_observations as (
+
+    select
+        metric_name,
+        week_start,
+        segment,
+        x,
+        numerator,
+        denominator
+    from weekly_observations
+
+    union all
+
+    select
+        metric_name,
+        week_start,
+        segment,
+        x,
+        numerator,
+        denominator
+    from open_bug_observations
+
+),
+
+-- each record counts in `all` and, when it has one, in its own segment
+segmented as (
+
+    select
+        metric_name,
+        week_start,
+        'all' as segment,
+        x,
+        numerator,
+        denominator
+    from all_weekly_observations
+
+    union all
+
+    select
+        metric_name,
+        week_start,
+        segment,
+        x,
+        numerator,
+        denominator
+    from all_weekly_observations
+    where segment is not null
 
 ),
 
@@ -519,12 +617,15 @@ metric_first_weeks as (
     select
         catalogue.metric_name,
         min(
-            case when catalogue.metric_kind = 'as_of_count' then as_of_week.week_start else weekly_observations.week_start end
+            case
+                when catalogue.metric_kind = 'as_of_count' then as_of_week.week_start
+                else all_weekly_observations.week_start
+            end
         ) as first_week
     from catalogue
     cross join as_of_week
-    left join weekly_observations
-        on catalogue.metric_name = weekly_observations.metric_name
+    left join all_weekly_observations
+        on catalogue.metric_name = all_weekly_observations.metric_name
     group by catalogue.metric_name
 
 ),
@@ -547,7 +648,7 @@ grid as (
     inner join metric_first_weeks
         on metric_segments.metric_name = metric_first_weeks.metric_name
     inner join weeks
-        on weeks.week_start >= metric_first_weeks.first_week
+        on metric_first_weeks.first_week <= weeks.week_start
     left join aggregated
         on
             metric_segments.metric_name = aggregated.metric_name
@@ -570,9 +671,11 @@ final as (
             when metric_kind in ('count', 'as_of_count') then record_count
             when metric_kind = 'median' then x_median
             when metric_kind = 'p90' then x_p90
-            when metric_kind = 'ratio' and denominator_sum > 0 then cast(numerator_sum as double precision) / denominator_sum
+            when
+                metric_kind = 'ratio' and denominator_sum > 0
+                then cast(numerator_sum as double precision) / denominator_sum
             when metric_kind = 'per_arr' and arr_100k > 0 then numerator_sum / arr_100k
-        end as double precision) as value,
+        end as double precision) as value,  -- noqa: RF04
         cast(case
             when metric_kind in ('ratio', 'per_arr') then numerator_sum
         end as double precision) as numerator,
