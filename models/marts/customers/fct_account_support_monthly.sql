@@ -225,7 +225,8 @@ created as (
         created_month as month_start,
         count(*) as tickets_created,
         count(first_reply_business_minutes) as first_replied_ticket_count,
-        {{ median('first_reply_business_minutes') }} as median_first_reply_business_minutes,
+        cast({{ median('first_reply_business_minutes') }} as {{ type_double() }})
+            as median_first_reply_business_minutes,
         count(case when satisfaction = 'good' then 1 end) as csat_good_count,
         count(case when satisfaction in ('good', 'bad') then 1 end) as csat_rated_count,
         count(case when is_escalated then 1 end) as escalated_ticket_count
@@ -328,7 +329,7 @@ measured as (
         coalesce(slas.sla_breach_count, 0) as sla_breach_count,
         coalesce(created.escalated_ticket_count, 0) as escalated_ticket_count,
         coalesce(open_bugs.open_linked_bug_count, 0) as open_linked_bug_count,
-        coalesce(arr.arr, 0) as arr
+        cast(coalesce(arr.arr, 0) as {{ type_double() }}) as arr
     from account_months
     left join created
         on
@@ -353,21 +354,27 @@ measured as (
 
 ),
 
+-- ratios and scores in the 8-byte float every engine agrees on
 scored as (
 
     select
         *,
         case
-            when csat_rated_count > 0 then cast(csat_good_count as {{ type_double() }}) / csat_rated_count
+            when csat_rated_count > 0
+                then cast(csat_good_count as {{ type_double() }}) / csat_rated_count
         end as csat,
         case
-            when arr > 0 then tickets_created * 100000.0 / arr
+            when arr > 0 then cast(tickets_created as {{ type_double() }}) * 100000 / arr
         end as tickets_per_100k_arr,
         case
-            when csat_rated_count > 0 then 100.0 * csat_good_count / csat_rated_count
+            when csat_rated_count > 0
+                then cast(csat_good_count as {{ type_double() }}) * 100 / csat_rated_count
         end as csat_score,
         case
-            when sla_decided_count > 0 then 100.0 * (sla_decided_count - sla_breach_count) / sla_decided_count
+            when sla_decided_count > 0
+                then
+                    cast(sla_decided_count - sla_breach_count as {{ type_double() }}) * 100
+                    / sla_decided_count
         end as sla_score,
         cast(
             case
