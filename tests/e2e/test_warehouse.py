@@ -7,7 +7,7 @@ in Python independently of the SQL; the marts must reproduce them row by row.
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pytest
@@ -19,6 +19,7 @@ from pipelines.sandbox.company.truth import (
     issue_impact_truth,
     issue_ticket_link_truth,
     issue_truth,
+    log_of,
     slack_request_truth,
     ticket_sla_truth,
     ticket_truth,
@@ -232,6 +233,57 @@ def test_account_arr_matches_truth(company, warehouse):
     }
     assert sum(t["arr"] for t in truth.values()) > 0
     assert mismatches(truth, mart, ["arr", "segment", "is_deleted"]) == []
+
+
+def test_account_monthly_tickets_match_truth(company, warehouse):
+    """Tickets created, solved, escalated and rated per account and month (UTC): a live ticket
+    counts for its organization's account when the organization links to it by external id or
+    by an unshared domain (ambiguous and unmatched ones count for nobody)."""
+    organizations = log_of(company).directory.organizations
+    account_of = {
+        o.id: o.account.id
+        for o in organizations
+        if o.account and o.link in ("external_id", "domain")
+    }
+    truth: dict[tuple[str, str], dict[str, int]] = {}
+
+    def counts(account_id: str, at: datetime) -> dict[str, int]:
+        key = (account_id, f"{at:%Y-%m}")
+        return truth.setdefault(key, dict.fromkeys(["created", "solved", "escalated", "rated"], 0))
+
+    for t in ticket_truth(company, AT):
+        account_id = account_of.get(t.organization_id)
+        if t.is_deleted or account_id is None:
+            continue
+        counts(account_id, t.created_at)["created"] += 1
+        counts(account_id, t.created_at)["escalated"] += int(t.is_escalated)
+        counts(account_id, t.created_at)["rated"] += int(t.satisfaction in ("good", "bad"))
+        if t.full_resolution_minutes is not None:
+            solved_at = t.created_at + timedelta(minutes=t.full_resolution_minutes)
+            counts(account_id, solved_at)["solved"] += 1
+    mart = {
+        (row["account_id"], f"{row['month_start']:%Y-%m}"): {
+            "created": row["tickets_created"],
+            "solved": row["tickets_solved"],
+            "escalated": row["escalated_ticket_count"],
+            "rated": row["csat_rated_count"],
+        }
+        for row in query(
+            warehouse,
+            "select * from analytics.fct_account_support_monthly "
+            "where tickets_created + tickets_solved > 0",
+        )
+    }
+    assert sum(c["created"] for c in truth.values()) > 100
+    assert mismatches(truth, mart, ["created", "solved", "escalated", "rated"]) == []
+    accounts = query(
+        warehouse, "select count(distinct account_id) as n from analytics.dim_accounts"
+    )
+    monthly = query(
+        warehouse,
+        "select count(distinct account_id) as n from analytics.fct_account_support_monthly",
+    )
+    assert monthly == accounts
 
 
 def test_issue_ticket_links_match_truth(company, warehouse):
