@@ -16,6 +16,7 @@
 {%- endmacro %}
 
 {% macro raw_column(columns, name, type) -%}
+    {%- set type = portable_type(type) -%}
     {%- set parts = [] -%}
     {%- for column, data_type in columns.items() -%}
         {%- if column == name or column.startswith(name ~ '__v_') -%}

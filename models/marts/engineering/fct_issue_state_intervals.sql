@@ -29,8 +29,9 @@ issues as (
 final as (
 
     select
-        {{ dbt.concat(['intervals.issue_id', "':'", 'cast(intervals.interval_number as varchar)']) }}
-            as issue_state_interval_id,
+        {{ dbt.concat([
+            'intervals.issue_id', "':'", dbt.cast('intervals.interval_number', portable_type('varchar'))
+        ]) }} as issue_state_interval_id,
         intervals.issue_id,
         issues.team_id,
         intervals.interval_number,

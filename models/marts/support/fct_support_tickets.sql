@@ -53,15 +53,15 @@ replies as (
 
 ),
 
-ratings as (
+rating_versions as (
 
     select
         ticket_id,
-        score
+        score,
+        row_number() over (
+            partition by ticket_id order by updated_at desc, satisfaction_rating_id desc
+        ) as rating_recency
     from {{ ref('stg_zendesk__satisfaction_ratings') }}
-    qualify row_number() over (
-        partition by ticket_id order by updated_at desc, satisfaction_rating_id desc
-    ) = 1
 
 ),
 
@@ -86,6 +86,16 @@ escalation_fields as (
     select distinct ticket_id
     from {{ ref('stg_zendesk__ticket_custom_fields') }}
     where field_value like '%linear.app/%/issue/%'
+
+),
+
+ratings as (
+
+    select
+        ticket_id,
+        score
+    from rating_versions
+    where rating_recency = 1
 
 ),
 

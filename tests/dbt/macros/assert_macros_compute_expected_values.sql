@@ -35,7 +35,7 @@ text_checks as (
     -- Slack ts 1767225600.000123 is 2026-01-01 00:00:00 UTC and 123 microseconds, exactly
     select
         'epoch_to_timestamp keeps microseconds' as check_name,
-        cast({{ epoch_to_timestamp("'1767225600.000123'") }} as varchar) as actual_value,
+        {{ dbt.cast(epoch_to_timestamp("'1767225600.000123'"), portable_type('varchar')) }} as actual_value,
         '2026-01-01 00:00:00.000123' as expected_value
     union all
     select
