@@ -9,11 +9,15 @@ DBT := $(VENV)/bin/dbt
 AS_OF := 2026-10-01T00:00:00
 SCALE ?= 1
 SEED ?= 42
+# The demo's engine: duckdb (an embedded file) or postgres (a throwaway local cluster).
+ENGINE ?= duckdb
+POSTGRES_DIR ?= .postgres
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help setup demo test lint lint-python lint-sql pytest build bench clean lock
+.PHONY: help setup engines demo test lint lint-python lint-sql pytest build bench clean lock \
+	postgres-stop
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -28,10 +32,34 @@ profiles.yml:
 
 setup: $(VENV)/.installed profiles.yml  ## create .venv from the pinned requirements and profiles.yml
 
-demo: setup  ## sandbox -> dlt -> warehouse.duckdb -> dbt build -> summary
+# PostgreSQL's server comes from Debian's package, installed where we are root; elsewhere the
+# PostgreSQL tests say they are skipped and why.
+engines:  ## install the server side of the other engines when missing (PostgreSQL)
+	@$(PY) -c "from pipelines.engines.postgres import find_bin_dir; find_bin_dir()" 2>/dev/null \
+	  || if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian's postgresql"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; \
+	  else echo "PostgreSQL is not installed and we are not root: its tests will be skipped"; fi
+
+ifeq ($(ENGINE),postgres)
+# A local cluster in $(POSTGRES_DIR), kept running for queries (`make postgres-stop`).
+demo: setup engines
+	eval "$$($(PY) -m pipelines.engines.postgres start --dir $(POSTGRES_DIR))" \
+	  && export DBT_TARGET=postgres WAREHOUSE_DESTINATION=postgres \
+	  && $(PY) -m pipelines load --sandbox --seed $(SEED) --scale $(SCALE) \
+	  && $(DBT) build --vars '{as_of: "$(AS_OF)"}' \
+	  && $(PY) -m pipelines summary
+	@echo "PostgreSQL keeps running; its settings: $(PY) -m pipelines.engines.postgres env" \
+	  "--dir $(POSTGRES_DIR); make postgres-stop stops it"
+else
+demo: setup  ## sandbox -> dlt -> warehouse -> dbt build -> summary (ENGINE=duckdb|postgres)
 	$(PY) -m pipelines load --sandbox --seed $(SEED) --scale $(SCALE)
 	$(DBT) build --vars '{as_of: "$(AS_OF)"}'
 	$(PY) -m pipelines summary
+endif
+
+postgres-stop:  ## stop the demo's local PostgreSQL cluster
+	$(PY) -m pipelines.engines.postgres stop --dir $(POSTGRES_DIR)
 
 build: setup  ## dbt build on the current warehouse
 	$(DBT) build --vars '{as_of: "$(AS_OF)"}'
@@ -49,14 +77,15 @@ lint-sql: setup
 	scratch=$$(mktemp -d) && WAREHOUSE_PATH=$$scratch/lint.duckdb $(VENV)/bin/sqlfluff lint models macros tests/dbt; \
 	status=$$?; rm -rf $$scratch; exit $$status
 
-pytest: setup
+pytest: setup engines
 	$(PY) -m pytest
 
-bench: setup  ## time load and dbt build at scale 1 and 4 (figures, no assertions)
-	$(PY) tests/bench/bench.py --scales 1 4
+bench: setup engines  ## time load and dbt build at scale 1 and 4, PostgreSQL's at 1 (figures)
+	$(PY) tests/bench/bench.py --scales 1 4 --engines postgres --engine-scales 1
 
-clean:  ## remove the warehouse, dbt output and dlt local state
-	rm -rf warehouse.duckdb target logs .dlt/pipelines
+clean:  ## remove the warehouse, the local PostgreSQL cluster, dbt output and dlt local state
+	-test -f $(POSTGRES_DIR)/data/postmaster.pid && $(PY) -m pipelines.engines.postgres stop --dir $(POSTGRES_DIR)
+	rm -rf warehouse.duckdb $(POSTGRES_DIR) target logs .dlt/pipelines
 
 lock:  ## re-pin requirements.txt from pyproject.toml's direct dependencies (needs the registry)
 	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv

@@ -97,6 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = commands.add_parser("summary", help="row counts per mart and a headline metric")
     summary.add_argument("--warehouse", type=Path, default=None)
+    summary.add_argument(
+        "--destination",
+        choices=("duckdb", "postgres"),
+        default=None,
+        help="the warehouse's engine (default: $WAREHOUSE_DESTINATION or duckdb)",
+    )
     return parser
 
 
@@ -175,7 +181,8 @@ def run_load(args: argparse.Namespace) -> None:
 def run_summary(args: argparse.Namespace) -> None:
     from pipelines.summary import print_summary
 
-    print_summary((args.warehouse or warehouse_path()).resolve())
+    destination = args.destination or destination_name()
+    print_summary((args.warehouse or warehouse_path()).resolve(), destination)
 
 
 def explain(error: BaseException) -> str | None:

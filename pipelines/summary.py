@@ -2,48 +2,81 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from pathlib import Path
-
-import duckdb
+from typing import Any
 
 MARTS_SCHEMA = "analytics"
 
-# (label, mart, SQL over that mart); shown when the mart exists.
+# (label, mart, aggregate, column, filter); shown when the mart exists.
 HEADLINES = (
     (
         "median first reply (min)",
         "fct_support_tickets",
-        "select median(first_reply_minutes) from analytics.fct_support_tickets "
-        "where not is_deleted",
+        "median",
+        "first_reply_minutes",
+        "not is_deleted",
     ),
-    (
-        "median lead time (days)",
-        "fct_linear_issues",
-        "select median(lead_time_minutes) / 1440 from analytics.fct_linear_issues",
-    ),
-    ("total ARR", "dim_accounts", "select sum(arr) from analytics.dim_accounts"),
+    ("median lead time (days)", "fct_linear_issues", "median", "lead_time_minutes / 1440", "true"),
+    ("total ARR", "dim_accounts", "sum", "arr", "true"),
 )
+# PostgreSQL has no median(): the continuous 50th percentile is the same number.
+MEDIAN = {"duckdb": "median({})", "postgres": "percentile_cont(0.5) within group (order by {})"}
+
+Query = Callable[[str], list[tuple[Any, ...]]]
 
 
-def print_summary(warehouse: Path) -> None:
-    connection = duckdb.connect(str(warehouse), read_only=True)
+def headline_sql(mart: str, aggregate: str, column: str, where: str, destination: str) -> str:
+    template = MEDIAN[destination] if aggregate == "median" else f"{aggregate}({{}})"
+    return f"select {template.format(column)} from {MARTS_SCHEMA}.{mart} where {where}"
+
+
+def _connect(destination: str, warehouse: Path) -> tuple[Query, Callable[[], None], str]:
+    """A query function on the warehouse, its close, and how to name the warehouse."""
+    if destination == "postgres":
+        import psycopg2
+
+        settings = {
+            "host": os.environ.get("POSTGRES_HOST", "localhost"),
+            "port": int(os.environ.get("POSTGRES_PORT", "5432")),
+            "user": os.environ.get("POSTGRES_USER", "analytics"),
+            "password": os.environ.get("POSTGRES_PASSWORD", ""),
+            "dbname": os.environ.get("POSTGRES_DB", "analytics"),
+        }
+        connection = psycopg2.connect(**settings)
+
+        def query(sql: str) -> list[tuple[Any, ...]]:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return cursor.fetchall()
+
+        name = f"postgresql://{settings['host']}:{settings['port']}/{settings['dbname']}"
+        return query, connection.close, name
+    import duckdb
+
+    duck = duckdb.connect(str(warehouse), read_only=True)
+    return (lambda sql: duck.execute(sql).fetchall()), duck.close, str(warehouse)
+
+
+def print_summary(warehouse: Path, destination: str = "duckdb") -> None:
+    query, close, name = _connect(destination, warehouse)
     try:
         marts = [
             row[0]
-            for row in connection.execute(
+            for row in query(
                 "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by 1",
-                [MARTS_SCHEMA],
-            ).fetchall()
+                f"where table_schema = '{MARTS_SCHEMA}' and table_type = 'BASE TABLE' order by 1"
+            )
         ]
-        print(f"warehouse: {warehouse}")
+        print(f"warehouse: {name}")
         for mart in marts:
-            count = connection.execute(f'select count(*) from {MARTS_SCHEMA}."{mart}"').fetchall()
+            count = query(f'select count(*) from {MARTS_SCHEMA}."{mart}"')
             print(f"  {MARTS_SCHEMA}.{mart:<32} {count[0][0]:>10,} rows")
-        for label, mart, sql in HEADLINES:
+        for label, mart, aggregate, column, where in HEADLINES:
             if mart in marts:
-                value = connection.execute(sql).fetchall()[0][0]
+                value = query(headline_sql(mart, aggregate, column, where, destination))[0][0]
                 shown = "n/a" if value is None else f"{value:,.1f}"
                 print(f"  {label:<40} {shown:>10}")
     finally:
-        connection.close()
+        close()

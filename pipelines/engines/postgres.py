@@ -122,6 +122,14 @@ class LocalPostgres:
             account = pwd.getpwnam(user)
             for path in (self.directory, self.password_file):
                 os.chown(path, account.pw_uid, account.pw_gid)
+            reachable = subprocess.run(
+                ["runuser", "-u", user, "--", "test", "-w", str(self.directory)]
+            )
+            if reachable.returncode != 0:
+                raise RuntimeError(
+                    f"the server's user {user!r} cannot reach {self.directory}: pick a folder "
+                    "it can (e.g. POSTGRES_DIR=/tmp/support-analytics-postgres)"
+                )
         if not (self.data_dir / "PG_VERSION").exists():
             _run(
                 [

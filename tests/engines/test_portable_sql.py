@@ -32,7 +32,7 @@ FORBIDDEN = (
     ("arg_max/arg_min", r"\b(arg_?max|arg_?min|max_by|min_by)\s*\("),
     ("time-zone functions", r"\btimezone\s*\(|\bat\s+time\s+zone\b|\bconvert_timezone\s*\("),
     ("unnest/explode", r"\b(unnest|explode)\s*\("),
-    ("engine type names (use portable_type)", r"\bas\s+(varchar|double|string|text|json|jsonb)\s*\)"),
+    ("engine type names (use portable_type)", r"\bas\s+(varchar|double|string|text|jsonb?)\s*\)"),
     ("make_timestamp/to_timestamp", r"\b(make_timestamp|to_timestamp)\s*\("),
 )
 # The column types every engine knows (DDL of enforced contracts, see portable_type).
