@@ -99,9 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     summary.add_argument("--warehouse", type=Path, default=None)
     summary.add_argument(
         "--destination",
-        choices=("duckdb", "postgres"),
+        choices=("duckdb", "postgres", "spark"),
         default=None,
-        help="the warehouse's engine (default: $WAREHOUSE_DESTINATION or duckdb)",
+        help="the warehouse's engine (default: duckdb, or postgres with WAREHOUSE_DESTINATION)",
     )
     return parser
 
@@ -181,7 +181,7 @@ def run_load(args: argparse.Namespace) -> None:
 def run_summary(args: argparse.Namespace) -> None:
     from pipelines.summary import print_summary
 
-    destination = args.destination or destination_name()
+    destination = args.destination or {"postgres": "postgres"}.get(destination_name(), "duckdb")
     print_summary((args.warehouse or warehouse_path()).resolve(), destination)
 
 

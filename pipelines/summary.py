@@ -22,7 +22,11 @@ HEADLINES = (
     ("total ARR", "dim_accounts", "sum", "arr", "true"),
 )
 # PostgreSQL has no median(): the continuous 50th percentile is the same number.
-MEDIAN = {"duckdb": "median({})", "postgres": "percentile_cont(0.5) within group (order by {})"}
+MEDIAN = {
+    "duckdb": "median({})",
+    "spark": "median({})",  # read through DuckDB
+    "postgres": "percentile_cont(0.5) within group (order by {})",
+}
 
 Query = Callable[[str], list[tuple[Any, ...]]]
 
@@ -55,6 +59,19 @@ def _connect(destination: str, warehouse: Path) -> tuple[Query, Callable[[], Non
         return query, connection.close, name
     import duckdb
 
+    if destination == "spark":
+        # Spark's marts are Parquet folders: DuckDB reads them without starting a JVM.
+        from pipelines.engines.spark import spark_dir
+
+        marts = spark_dir() / "warehouse" / f"{MARTS_SCHEMA}.db"
+        duck = duckdb.connect()
+        duck.execute(f"create schema {MARTS_SCHEMA}")
+        for folder in sorted(path for path in marts.iterdir() if path.is_dir()):
+            duck.execute(
+                f"create table {MARTS_SCHEMA}.{folder.name} as "
+                f"select * from read_parquet('{folder}/*.parquet')"
+            )
+        return (lambda sql: duck.execute(sql).fetchall()), duck.close, str(marts)
     duck = duckdb.connect(str(warehouse), read_only=True)
     return (lambda sql: duck.execute(sql).fetchall()), duck.close, str(warehouse)
 

@@ -37,3 +37,24 @@ def postgres_env() -> Iterator[dict[str, str]]:
     finally:
         cluster.stop()
         shutil.rmtree(directory, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def spark_env() -> Iterator[dict[str, str]]:
+    """A local Spark metastore and warehouse folder, and where dlt writes the raw Parquet."""
+    if shutil.which("java") is None:
+        pytest.skip("no Java runtime (Spark needs Java 17): install default-jre-headless")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        pytest.skip("pyspark is not installed (pip install -r requirements.txt)")
+    directory = Path(tempfile.mkdtemp(prefix="spark-test-"))
+    try:
+        yield {
+            "DBT_TARGET": "spark",
+            "SPARK_DIR": str(directory),
+            "WAREHOUSE_DESTINATION": "filesystem",
+            "DESTINATION__FILESYSTEM__BUCKET_URL": str(directory / "raw"),
+        }
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import math
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,6 +48,19 @@ class Warehouse:
 
     def load(self, server: SandboxServer) -> None:
         load_from(server, self.duckdb_path, extra_env=self.env)
+        if self.engine == "spark":
+            # The Parquet files become tables in a JVM of their own: the metastore takes one
+            # process at a time, and dbt's session opens it next.
+            register = [sys.executable, "-m", "pipelines.engines.spark", "register", "--raw"]
+            result = subprocess.run(
+                [*register, self.env["DESTINATION__FILESYSTEM__BUCKET_URL"]],
+                cwd=REPO_ROOT,
+                env={**os.environ, **self.env},
+                capture_output=True,
+                text=True,
+                timeout=600,
+            )
+            assert result.returncode == 0, result.stderr[-3000:]
 
     def build(self) -> tuple[bool, str]:
         result = run_dbt(self.duckdb_path, "build", target_dir=self.workdir, extra_env=self.env)
@@ -88,6 +104,24 @@ def postgres_reader(env: dict[str, str]) -> Callable[[str], list[Row]]:
                 return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
         finally:
             connection.close()
+
+    return read
+
+
+def spark_reader(spark_dir: Path) -> Callable[[str], list[Row]]:
+    """A mart's Parquet files as rows (no Spark needed to read them back)."""
+    import pyarrow.parquet as pq
+
+    def plain(value: object) -> object:
+        # Spark writes instants (UTC); the other engines return naive UTC timestamps.
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            return value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def read(mart: str) -> list[Row]:
+        folder = spark_dir / "warehouse" / f"{MARTS_SCHEMA}.db" / mart
+        rows = pq.read_table(folder).to_pylist()
+        return [{name: plain(value) for name, value in row.items()} for row in rows]
 
     return read
 

@@ -34,7 +34,8 @@ final as (
         ]) }} as issue_state_interval_id,
         intervals.issue_id,
         issues.team_id,
-        intervals.interval_number,
+        -- row_number() is a bigint on DuckDB and PostgreSQL, an int on Spark
+        cast(intervals.interval_number as bigint) as interval_number,
         intervals.state_id,
         intervals.state_name,
         intervals.state_type,

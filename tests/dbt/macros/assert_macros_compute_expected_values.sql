@@ -10,7 +10,7 @@ number_checks as (
         {{ minutes_between(
             "cast('2026-01-01 10:00:59' as timestamp)", "cast('2026-01-01 10:01:00' as timestamp)"
         ) }} as actual_value,
-        1.0 / 60 as expected_value
+        1 / 60e0 as expected_value
     union all
     -- two days and 90 seconds: 2 * 1440 + 1.5 = 2881.5
     select
