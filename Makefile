@@ -96,8 +96,8 @@ lint-sql: setup
 pytest: setup engines
 	$(PY) -m pytest
 
-bench: setup engines  ## time load and dbt build at scale 1 and 4, PostgreSQL's at 1 (figures)
-	$(PY) tests/bench/bench.py --scales 1 4 --engines postgres --engine-scales 1
+bench: setup engines  ## time load and dbt build: DuckDB at scale 1 and 4, PostgreSQL and Spark at 1
+	$(PY) tests/bench/bench.py --scales 1 4 --engines postgres spark --engine-scales 1
 
 clean:  ## remove the warehouses (DuckDB, local PostgreSQL and Spark), dbt output, dlt state
 	-test -f $(POSTGRES_DIR)/data/postmaster.pid && $(PY) -m pipelines.engines.postgres stop --dir $(POSTGRES_DIR)

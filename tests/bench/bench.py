@@ -1,10 +1,11 @@
 """Benchmark: generate the company, load it through the sandbox, run dbt build; per scale, and
-the load and build on other engines (a throwaway PostgreSQL cluster) at their own scales.
+the load and build on other engines (a throwaway PostgreSQL cluster, Spark in local mode) at
+their own scales.
 
 Each stage runs in its own process so its wall time and peak memory (RSS of the process tree,
 sampled every 50 ms) are its own. Prints a table; measures, never asserts.
 
-    python tests/bench/bench.py --scales 1 4 --engines postgres --engine-scales 1
+    python tests/bench/bench.py --scales 1 4 --engines postgres spark --engine-scales 1
 """
 
 from __future__ import annotations
@@ -195,6 +196,50 @@ def bench_postgres(scale: float, seed: int, workdir: Path) -> list[StageResult]:
         shutil.rmtree(directory, ignore_errors=True)
 
 
+def bench_spark(scale: float, seed: int, workdir: Path) -> list[StageResult]:
+    """dlt -> Parquet, the files registered as tables, dbt build in local mode."""
+    import pyarrow.parquet as pq
+
+    directory = workdir / f"spark-{scale}"
+    env = {
+        **os.environ,
+        "DBT_TARGET": "spark",
+        "SPARK_DIR": str(directory),
+        "WAREHOUSE_DESTINATION": "filesystem",
+        "DESTINATION__FILESYSTEM__BUCKET_URL": str(directory / "raw"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+    }
+    python = str(VENV_BIN / "python")
+    load = [python, "-m", "pipelines", "load", "--sandbox", "--scale", str(scale)]
+    seconds, peak = run_measured([*load, "--seed", str(seed)], env)
+    register = [python, "-m", "pipelines.engines.spark", "register", "--raw"]
+    register_seconds, register_peak = run_measured([*register, str(directory / "raw")], env)
+    raw_rows = sum(
+        pq.read_metadata(path).num_rows
+        for path in (directory / "raw").glob("raw_*/*/*.parquet")
+        if not path.parent.name.startswith("_dlt")
+    )
+    results = [
+        StageResult(scale, "dlt load (spark)", seconds, peak, raw_rows),
+        StageResult(scale, "register (spark)", register_seconds, register_peak, raw_rows),
+    ]
+    build = [
+        str(VENV_BIN / "dbt"),
+        "build",
+        "--target-path",
+        str(workdir / f"target-spark-{scale}"),
+        "--log-path",
+        str(workdir / f"logs-spark-{scale}"),
+        "--vars",
+        '{as_of: "2026-10-01T00:00:00"}',
+    ]
+    seconds, peak = run_measured(build, env)
+    marts = directory / "warehouse" / "analytics.db"
+    rows = sum(pq.read_metadata(path).num_rows for path in marts.glob("*/*.parquet"))
+    results.append(StageResult(scale, "dbt build (spark)", seconds, peak, rows))
+    return results
+
+
 def print_table(results: list[StageResult]) -> None:
     header = (
         f"| {'scale':>5} | {'stage':<22} | {'wall s':>8} | {'rows':>10} | {'rows/s':>10} "
@@ -215,15 +260,22 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
-        "--engines", nargs="*", choices=["postgres"], default=[], help="engines besides DuckDB"
+        "--engines",
+        nargs="*",
+        choices=["postgres", "spark"],
+        default=[],
+        help="engines besides DuckDB",
     )
     parser.add_argument("--engine-scales", type=float, nargs="+", default=[1.0])
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         results = [r for scale in args.scales for r in bench_scale(scale, args.seed, workdir)]
-        for scale in args.engine_scales if "postgres" in args.engines else []:
-            results += bench_postgres(scale, args.seed, workdir)
+        for scale in args.engine_scales:
+            if "postgres" in args.engines:
+                results += bench_postgres(scale, args.seed, workdir)
+            if "spark" in args.engines:
+                results += bench_spark(scale, args.seed, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     print_table(results)
