@@ -79,9 +79,8 @@ def _destination(name: str, warehouse: Path) -> tuple[Any, Path | str]:
         from dlt.common.storages.configuration import FilesystemConfiguration
 
         bucket = resolve_configuration(FilesystemConfiguration(), sections=("destination", name))
-        return dlt.destinations.filesystem(
-            bucket_url=bucket.bucket_url
-        ), f"files:{bucket.bucket_url}"
+        files = dlt.destinations.filesystem(bucket_url=bucket.bucket_url)
+        return files, f"files:{bucket.bucket_url}"
     return dlt.destinations.duckdb(credentials=str(warehouse)), warehouse
 
 
