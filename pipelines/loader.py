@@ -20,6 +20,10 @@ from pipelines.common.errors import SourceError
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("linear", "slack", "zendesk", "salesforce")
+# Where raw data lands: the DuckDB file (default), a PostgreSQL database, or Parquet files
+# (dlt's `filesystem` destination) that Spark reads as tables. Env `WAREHOUSE_DESTINATION`.
+DESTINATIONS = ("duckdb", "postgres", "filesystem")
+LOAD_FILE_FORMATS = {"postgres": "insert_values", "filesystem": "parquet"}
 
 
 class WarehouseLockedError(SourceError):
@@ -39,14 +43,45 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("WAREHOUSE_PATH") or REPO_ROOT / "warehouse.duckdb").resolve()
 
 
-def pipelines_dir(warehouse: Path) -> Path:
-    """dlt's local working state, kept in the project and separate per warehouse file.
+def destination_name() -> str:
+    """The destination: env `WAREHOUSE_DESTINATION`, default `duckdb`."""
+    name = os.environ.get("WAREHOUSE_DESTINATION") or "duckdb"
+    if name not in DESTINATIONS:
+        raise SourceError(f"unknown destination {name!r}: choose one of {', '.join(DESTINATIONS)}")
+    return name
 
-    Keying it by warehouse means a fresh warehouse never inherits another one's incremental
-    cursors: dlt then restores state from the warehouse itself (or starts from scratch).
+
+def pipelines_dir(warehouse: Path | str) -> Path:
+    """dlt's local working state, kept in the project and separate per warehouse.
+
+    Keying it by warehouse (a DuckDB file, a database's address, a folder of Parquet files)
+    means a fresh warehouse never inherits another one's incremental cursors: dlt then restores
+    state from the warehouse itself (or starts from scratch).
     """
     digest = hashlib.sha1(str(warehouse).encode()).hexdigest()[:12]
-    return REPO_ROOT / ".dlt" / "pipelines" / f"{warehouse.stem}-{digest}"
+    stem = warehouse.stem if isinstance(warehouse, Path) else warehouse.split(":")[0]
+    return REPO_ROOT / ".dlt" / "pipelines" / f"{stem}-{digest}"
+
+
+def _destination(name: str, warehouse: Path) -> tuple[Any, Path | str]:
+    """dlt's destination and the key of its local state. Credentials come from dlt's config
+    (`[destination.postgres] credentials`, `[destination.filesystem] bucket_url` or their
+    env vars), never from arguments."""
+    if name == "postgres":
+        from dlt.common.configuration import resolve_configuration
+        from dlt.destinations.impl.postgres.configuration import PostgresCredentials
+
+        credentials = resolve_configuration(PostgresCredentials(), sections=("destination", name))
+        key = f"postgres:{credentials.host}:{credentials.port}/{credentials.database}"
+        return dlt.destinations.postgres(credentials=credentials), key
+    if name == "filesystem":
+        from dlt.common.configuration import resolve_configuration
+        from dlt.common.storages.configuration import FilesystemConfiguration
+
+        bucket = resolve_configuration(FilesystemConfiguration(), sections=("destination", name))
+        files = dlt.destinations.filesystem(bucket_url=bucket.bucket_url)
+        return files, f"files:{bucket.bucket_url}"
+    return dlt.destinations.duckdb(credentials=str(warehouse)), warehouse
 
 
 @contextmanager
@@ -85,26 +120,37 @@ def check_warehouse_unlocked(warehouse: Path) -> None:
         ) from error
 
 
-def make_pipeline(source: str, warehouse: Path) -> dlt.Pipeline:
+def make_pipeline(source: str, warehouse: Path, destination: str = "duckdb") -> dlt.Pipeline:
     progress = "tqdm" if sys.stderr.isatty() else "log" if os.environ.get("LOAD_PROGRESS") else None
+    target, state_key = _destination(destination, warehouse)
     return dlt.pipeline(
         pipeline_name=f"support_analytics_{source}",
-        destination=dlt.destinations.duckdb(credentials=str(warehouse)),
+        destination=target,
         dataset_name=f"raw_{source}",
-        pipelines_dir=str(pipelines_dir(warehouse)),
+        pipelines_dir=str(pipelines_dir(state_key)),
         progress=progress,  # type: ignore[arg-type]
     )
 
 
-def load(sources: Iterable[str], warehouse: Path | None = None) -> list[SourceLoad]:
+def load(
+    sources: Iterable[str], warehouse: Path | None = None, destination: str | None = None
+) -> list[SourceLoad]:
     """Load each source in turn. A crashed earlier run's pending packages are loaded first."""
+    destination = destination or destination_name()
     warehouse = warehouse or warehouse_path()
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
-    check_warehouse_unlocked(warehouse)
+    if destination == "duckdb":
+        warehouse.parent.mkdir(parents=True, exist_ok=True)
+        check_warehouse_unlocked(warehouse)
     results = []
     for source in sources:
-        pipeline = make_pipeline(source, warehouse)
-        info = pipeline.run(source_factory(source)())
+        pipeline = make_pipeline(source, warehouse, destination)
+        data = source_factory(source)()
+        if destination in LOAD_FILE_FORMATS:
+            # The sources ask for JSON-lines files, DuckDB's fastest; other destinations get
+            # their own format (Spark reads Parquet with its types).
+            for resource in data.resources.values():
+                resource.apply_hints(file_format=LOAD_FILE_FORMATS[destination])
+        info = pipeline.run(data)
         normalize_info = pipeline.last_trace.last_normalize_info
         counts = normalize_info.row_counts if normalize_info else {}
         rows = {table: n for table, n in counts.items() if not table.startswith("_dlt")}

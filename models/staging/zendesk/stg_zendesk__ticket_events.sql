@@ -71,6 +71,24 @@ joined as (
 
 ),
 
+deduplicated as (
+
+    select
+        ticket_event_id,
+        audit_id,
+        ticket_id,
+        event_type,
+        status,
+        previous_value,
+        author_id,
+        is_public,
+        via,
+        created_at,
+        row_number() over (partition by ticket_event_id order by load_id desc) as copy_number
+    from joined
+
+),
+
 final as (
 
     select
@@ -90,8 +108,8 @@ final as (
         coalesce(lower(via) in ('rule', 'system'), false) or coalesce(author_id < 0, false)
             as is_system_event,
         created_at
-    from joined
-    qualify row_number() over (partition by ticket_event_id order by load_id desc) = 1
+    from deduplicated
+    where copy_number = 1
 
 )
 

@@ -10,7 +10,7 @@ number_checks as (
         {{ minutes_between(
             "cast('2026-01-01 10:00:59' as timestamp)", "cast('2026-01-01 10:01:00' as timestamp)"
         ) }} as actual_value,
-        1.0 / 60 as expected_value
+        1 / 60e0 as expected_value
     union all
     -- two days and 90 seconds: 2 * 1440 + 1.5 = 2881.5
     select
@@ -88,7 +88,7 @@ text_checks as (
     -- Slack ts 1767225600.000123 is 2026-01-01 00:00:00 UTC and 123 microseconds, exactly
     select
         'epoch_to_timestamp keeps microseconds' as check_name,
-        cast({{ epoch_to_timestamp("'1767225600.000123'") }} as varchar) as actual_value,
+        {{ dbt.cast(epoch_to_timestamp("'1767225600.000123'"), portable_type('varchar')) }} as actual_value,
         '2026-01-01 00:00:00.000123' as expected_value
     union all
     select
