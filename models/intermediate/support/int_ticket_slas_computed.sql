@@ -659,10 +659,10 @@ final as (
         due_instants.due_at,
         measured.stopped_at as achieved_at,
         measured.elapsed_minutes,
-        round(measured.elapsed_minutes, 6) > measured.target_minutes as is_breached,
+        {{ round_places('measured.elapsed_minutes', 6) }} > measured.target_minutes as is_breached,
         case
             when measured.elapsed_minutes is null then null
-            when round(measured.elapsed_minutes, 6) > measured.target_minutes then 'breached'
+            when {{ round_places('measured.elapsed_minutes', 6) }} > measured.target_minutes then 'breached'
             when measured.stopped_at is not null then 'achieved'
             when measured.is_running then 'active'
             else 'paused'
