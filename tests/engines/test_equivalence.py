@@ -63,8 +63,11 @@ def spark_warehouse(company, spark_env, tmp_path_factory) -> Warehouse:
 
 
 def test_marts_are_known():
-    # the comparison below covers every mart with a unique key
-    assert {"fct_support_tickets", "dim_accounts", "fct_linear_issues"} <= set(mart_keys())
+    # the comparison below covers every mart, each on the key its YAML declares
+    keys = mart_keys()
+    assert {"fct_support_tickets", "dim_accounts", "fct_linear_issues"} <= set(keys)
+    assert keys["fct_support_tickets"] == ("ticket_id",)
+    assert keys["fct_metrics_weekly"] == ("metric_name", "week_start", "segment")
 
 
 @pytest.mark.parametrize("mart", sorted(mart_keys()))

@@ -21,16 +21,25 @@ MARTS_SCHEMA = "analytics"
 Row = dict[str, object]
 
 
-def mart_keys() -> dict[str, str]:
-    """Every mart and its key column (the one with a `unique` test), from the marts' YAML."""
-    keys = {}
+def mart_keys() -> dict[str, tuple[str, ...]]:
+    """Every mart (models/marts/**/*.sql) and the columns that identify its rows, from its YAML:
+    the column with a `unique` test, else the columns of its `unique_combination` test, else none
+    (its rows are then compared whole)."""
+    keys: dict[str, tuple[str, ...]] = {
+        path.stem: () for path in (REPO_ROOT / "models" / "marts").rglob("*.sql")
+    }
     for path in sorted((REPO_ROOT / "models" / "marts").rglob("*.yml")):
         for model in yaml.safe_load(path.read_text()).get("models", []):
+            if model["name"] not in keys:
+                continue
+            for test in model.get("data_tests") or []:
+                if isinstance(test, dict) and "unique_combination" in test:
+                    keys[model["name"]] = tuple(test["unique_combination"]["arguments"]["columns"])
             for column in model.get("columns", []):
                 if "unique" in (column.get("data_tests") or []):
-                    keys[model["name"]] = column["name"]
+                    keys[model["name"]] = (column["name"],)
                     break
-    return keys
+    return dict(sorted(keys.items()))
 
 
 @dataclass
@@ -135,10 +144,15 @@ def same_value(expected: object, actual: object) -> bool:
     return expected == actual
 
 
-def differences(key: str, expected: list[Row], actual: list[Row]) -> list[str]:
-    """Where `actual` departs from `expected`, row by row on `key` (the first 10 shown)."""
-    want = {row[key]: row for row in expected}
-    got = {row[key]: row for row in actual}
+def differences(key: tuple[str, ...], expected: list[Row], actual: list[Row]) -> list[str]:
+    """Where `actual` departs from `expected`, row by row on the `key` columns (whole rows when
+    there are none); the first 10 shown."""
+
+    def identity(row: Row) -> tuple[object, ...]:
+        return tuple(row[column] for column in key) if key else tuple(sorted(row.items()))
+
+    want = {identity(row): row for row in expected}
+    got = {identity(row): row for row in actual}
     problems = []
     if len(want) != len(expected) or len(got) != len(actual):
         problems.append(f"duplicate keys: {len(expected) - len(want)} vs {len(actual) - len(got)}")
