@@ -189,7 +189,7 @@ final as (
         case
             when rolling_28d_slas_due > 0
                 then cast(rolling_28d_slas_achieved as {{ portable_type('double precision') }})
-                / rolling_28d_slas_due
+                    / rolling_28d_slas_due
         end as rolling_28d_attainment,
         target_attainment,
         allowed_breaches,
