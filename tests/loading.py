@@ -113,6 +113,7 @@ def run_dbt(
     target_dir: Path,
     as_of: str | None = AS_OF,
     extra_env: dict[str, str] | None = None,
+    timeout: int = 900,
 ) -> subprocess.CompletedProcess:
     """`dbt <args>` in a subprocess on `warehouse` (in-process dbt would keep the file open).
 
@@ -139,7 +140,7 @@ def run_dbt(
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=timeout,
     )
 
 

@@ -72,7 +72,11 @@ class Warehouse:
             assert result.returncode == 0, result.stderr[-3000:]
 
     def build(self) -> tuple[bool, str]:
-        result = run_dbt(self.duckdb_path, "build", target_dir=self.workdir, extra_env=self.env)
+        # Spark's local-mode build of every node takes minutes (~450 nodes, one at a time).
+        timeout = 1500 if self.engine == "spark" else 900
+        result = run_dbt(
+            self.duckdb_path, "build", target_dir=self.workdir, extra_env=self.env, timeout=timeout
+        )
         return result.returncode == 0, result.stdout[-4000:]
 
     def rows(self, mart: str) -> list[Row]:
