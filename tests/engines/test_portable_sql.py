@@ -32,7 +32,10 @@ FORBIDDEN = (
     ("arg_max/arg_min", r"\b(arg_?max|arg_?min|max_by|min_by)\s*\("),
     ("time-zone functions", r"\btimezone\s*\(|\bat\s+time\s+zone\b|\bconvert_timezone\s*\("),
     ("unnest/explode", r"\b(unnest|explode)\s*\("),
-    ("engine type names (use portable_type)", r"\bas\s+(varchar|double|string|text|jsonb?)\s*\)"),
+    (
+        "engine type names (use portable_type)",
+        r"\bas\s+(varchar|double(\s+precision)?|string|text|jsonb?)\s*\)",
+    ),
     ("make_timestamp/to_timestamp", r"\b(make_timestamp|to_timestamp)\s*\("),
 )
 # The column types every engine knows (DDL of enforced contracts, see portable_type).
@@ -97,6 +100,7 @@ def test_no_engine_only_sql(path):
         ("select ts at time zone 'UTC' from t", "time-zone functions"),
         ("select unnest(xs) from t", "unnest/explode"),
         ("select cast(x as double) from t", "engine type names (use portable_type)"),
+        ("select cast(x as double precision) from t", "engine type names (use portable_type)"),
         ("select to_timestamp(x) from t", "make_timestamp/to_timestamp"),
     ],
 )

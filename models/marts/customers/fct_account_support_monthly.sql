@@ -373,8 +373,9 @@ scored as (
         case
             when sla_decided_count > 0
                 then
-                    cast(sla_decided_count - sla_breach_count as {{ portable_type('double precision') }}) * 100
-                    / sla_decided_count
+                    cast(
+                        sla_decided_count - sla_breach_count as {{ portable_type('double precision') }}
+                    ) * 100 / sla_decided_count
         end as sla_score,
         cast(
             case
