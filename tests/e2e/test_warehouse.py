@@ -148,6 +148,8 @@ def test_ticket_slas_match_truth(company, warehouse):
         "elapsed_minutes",
         "is_breached",
         "sla_status",
+        "instance_count",
+        "breached_instance_count",
     ]
     truth = {
         f"{t.ticket_id}:{t.metric}": vars(t)
@@ -159,6 +161,10 @@ def test_ticket_slas_match_truth(company, warehouse):
         for row in query(warehouse, "select * from analytics.fct_ticket_slas where not is_deleted")
     }
     assert {t["sla_status"] for t in truth.values()} >= {"achieved", "breached", "active"}
+    # next reply time: tickets with several waits, some of them breached
+    next_replies = [t for t in truth.values() if t["metric"] == "next_reply_time"]
+    assert any((t["instance_count"] or 0) > 1 for t in next_replies)
+    assert any(t["is_breached"] for t in next_replies)
     assert mismatches(truth, mart, columns) == []
 
 
@@ -180,6 +186,13 @@ def test_reconciliation_agrees_with_zendesk(warehouse):
         for row in rows:
             assert row["explained"], row
             assert row["agreeing"] >= 0.995, row
+    metrics = {
+        r["metric"]
+        for r in query(
+            warehouse, "select distinct metric from analytics.fct_ticket_sla_reconciliation"
+        )
+    }
+    assert "next_reply_time" in metrics
 
 
 def test_sla_attainment_has_every_week(warehouse):

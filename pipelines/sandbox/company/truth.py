@@ -113,18 +113,21 @@ class TicketSlaTruth:
     elapsed_minutes: float | None
     is_breached: bool | None
     sla_status: str | None
+    instance_count: int | None
+    breached_instance_count: int | None
 
 
 def ticket_sla_truth(company: Company, at: datetime | None = None) -> list[TicketSlaTruth]:
     at = at or company.now
     log = log_of(company)
     schedule = log.directory.default_schedule.schedule
+    policies, agents = log.directory.sla_policies, log.directory.agent_ids
     rows = []
     for t in log.tickets:
         if t.created_at > at:
             continue
-        truth = _ticket(t, at, schedule, log.directory.agent_ids, log.directory.sla_policies)
-        for o in sla_outcomes(t, truth.first_reply_at, at, schedule, log.directory.sla_policies):
+        truth = _ticket(t, at, schedule, agents, policies)
+        for o in sla_outcomes(t, truth.first_reply_at, at, schedule, policies, agents):
             rows.append(
                 TicketSlaTruth(
                     t.id,
@@ -138,6 +141,8 @@ def ticket_sla_truth(company: Company, at: datetime | None = None) -> list[Ticke
                     o.elapsed_minutes,
                     o.is_breached,
                     o.status,
+                    o.instance_count,
+                    o.breached_instance_count,
                 )
             )
     return rows
@@ -183,7 +188,7 @@ def _ticket(
         s.fields["satisfaction_rating"]["score"] for s in steps if "satisfaction_rating" in s.fields
     ]
     priority = next((s.fields["priority"] for s in reversed(steps) if "priority" in s.fields), None)
-    first_reply_sla = sla_outcomes(t, reply_at, at, schedule, policies)[0]
+    first_reply_sla = sla_outcomes(t, reply_at, at, schedule, policies, agents)[0]
     escalated_at = None
     if t.problem:
         escalated_at = next((linked for tid, linked, _ in t.problem.tickets if tid == t.id), None)
