@@ -809,8 +809,10 @@ ranked as (
         sla_status,
         cast(count(*) over (partition by ticket_id, metric) as {{ dbt.type_bigint() }})
             as instance_count,
-        cast(sum(case when is_breached then 1 else 0 end) over (partition by ticket_id, metric)
-            as {{ dbt.type_bigint() }}) as breached_instance_count,
+        cast(
+            sum(case when is_breached then 1 else 0 end) over (partition by ticket_id, metric)
+            as {{ dbt.type_bigint() }}
+        ) as breached_instance_count,
         row_number() over (
             partition by ticket_id, metric
             order by

@@ -405,6 +405,8 @@ def _metric_events(
                 applied_at[outcome.metric] = step.at
         if step.status and step.status != status:
             status = step.status
+            # A clock starts with the ticket (or its reopening) even in a status that pauses
+            # it at once; a solve fulfils every started clock.
             for metric, statuses in _ACTIVE.items():
                 now_active = status in statuses
                 if status in ("solved", "closed"):
@@ -414,7 +416,9 @@ def _metric_events(
                 elif now_active and not active.get(metric):
                     yield event(step.at, metric, "activate")
                     active[metric] = True
-                elif not now_active and active.get(metric):
+                elif not now_active and active.get(metric) is not False:
+                    if metric not in active:
+                        yield event(step.at, metric, "activate")
                     yield event(step.at, metric, "pause")
                     active[metric] = False
         replied = is_reply(t, index, step, agent_ids)
