@@ -19,6 +19,7 @@ from pipelines.sandbox.company.truth import (
     issue_impact_truth,
     issue_ticket_link_truth,
     issue_truth,
+    sla_attainment_truth,
     slack_request_truth,
     ticket_sla_truth,
     ticket_truth,
@@ -193,6 +194,27 @@ def test_reconciliation_agrees_with_zendesk(warehouse):
         )
     }
     assert "next_reply_time" in metrics
+
+
+def test_sla_attainment_matches_truth(company, warehouse):
+    rows = query(
+        warehouse,
+        "select week_start, priority, metric, slas_due, slas_achieved, slas_breached "
+        "from analytics.fct_sla_attainment_weekly",
+    )
+    mart = {
+        (r["week_start"], r["priority"], r["metric"]): (
+            r["slas_due"],
+            r["slas_achieved"],
+            r["slas_breached"],
+        )
+        for r in rows
+    }
+    # the mart's grid holds the priorities of the objectives seed
+    priorities = {priority for _, priority, _ in mart}
+    truth = {k: v for k, v in sla_attainment_truth(company, AT).items() if k[1] in priorities}
+    assert sum(due for due, _, _ in truth.values()) > 100
+    assert {k: v for k, v in mart.items() if v != (0, 0, 0)} == truth
 
 
 def test_sla_attainment_has_every_week(warehouse):

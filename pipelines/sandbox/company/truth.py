@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pipelines.sandbox.company.business_hours import Schedule
@@ -146,6 +146,28 @@ def ticket_sla_truth(company: Company, at: datetime | None = None) -> list[Ticke
                 )
             )
     return rows
+
+
+def sla_attainment_truth(
+    company: Company, at: datetime | None = None
+) -> dict[tuple[date, str | None, str], tuple[int, int, int]]:
+    """Decided SLAs per week (Monday, UTC), ticket priority and metric: (due, achieved,
+    breached). An SLA is decided when achieved (at its stop) or breached (at its due time);
+    running ones are not counted; deleted tickets neither."""
+    at = at or company.now
+    priority = {t.ticket_id: t.priority for t in ticket_truth(company, at)}
+    counts: dict[tuple[date, str | None, str], tuple[int, int, int]] = {}
+    for row in ticket_sla_truth(company, at):
+        if row.is_deleted or row.sla_status not in ("achieved", "breached"):
+            continue
+        breached = row.sla_status == "breached"
+        decided = row.due_at if breached else row.achieved_at
+        assert decided is not None, row
+        week = decided.date() - timedelta(days=decided.weekday())
+        key = (week, priority[row.ticket_id], row.metric)
+        due, achieved, breaches = counts.get(key, (0, 0, 0))
+        counts[key] = (due + 1, achieved + (not breached), breaches + breached)
+    return counts
 
 
 def _ticket(
