@@ -94,22 +94,28 @@ def source_schemas(project: Path) -> list[str]:
 
 
 def raw_fingerprint(raw: Path, schemas: list[str]) -> str:
-    """Tables, their sizes and dlt's last load per raw schema: changes when the raw data does."""
+    """Every raw table with its columns and row count: changes when the raw data does, and is
+    the same for two loads of the same data (dlt's load ids are left out for that)."""
     connection = duckdb.connect(str(raw), read_only=True)
     try:
         tables = connection.execute(
-            "select schema_name, table_name, estimated_size, column_count from duckdb_tables() "
-            "where schema_name in (select unnest(?)) order by 1, 2",
+            "select schema_name, table_name, column_count from duckdb_tables() "
+            "where schema_name in (select unnest(?)) and table_name not like '\\_dlt%' escape '\\' "
+            "order by 1, 2",
             [schemas],
         ).fetchall()
-        loads = [
-            connection.execute(f'select max(load_id) from "{s}"."_dlt_loads"').fetchone()
-            for s, t, *_ in tables
-            if t == "_dlt_loads"
+        counted = [
+            (
+                schema,
+                table,
+                columns,
+                connection.execute(f'select count(*) from "{schema}"."{table}"').fetchone()[0],
+            )
+            for schema, table, columns in tables
         ]
     finally:
         connection.close()
-    return hashlib.sha256(json.dumps([tables, loads], default=str).encode()).hexdigest()
+    return hashlib.sha256(json.dumps(counted, default=str).encode()).hexdigest()
 
 
 def copy_raw(raw: Path, database: Path, schemas: list[str]) -> None:
@@ -154,6 +160,7 @@ def dbt(workspace: Workspace, project: Path, side: str, target: Path, *args: str
     """Run dbt on `side`'s schemas; raise BuildError with the output's tail when it fails."""
     command = [
         DBT,
+        "--no-use-colors",
         *args,
         "--project-dir",
         str(project),
@@ -236,9 +243,18 @@ def build_head(workspace: Workspace, project: Path, vars_: str) -> None:
     )
 
 
-def executed(target: Path) -> list[str]:
-    """Unique ids of the nodes the last dbt command in `target` ran."""
+def results(target: Path) -> dict[str, tuple[str, str]]:
+    """unique id -> (status, first line of the message) of each node the last dbt command in
+    `target` ran."""
     path = target / "run_results.json"
     if not path.exists():
-        return []
-    return sorted(r["unique_id"] for r in json.loads(path.read_text())["results"])
+        return {}
+    return {
+        r["unique_id"]: (r["status"], (r.get("message") or "").strip().split("\n")[0])
+        for r in json.loads(path.read_text())["results"]
+    }
+
+
+def executed(target: Path) -> list[str]:
+    """Unique ids of the nodes the last dbt command in `target` ran."""
+    return sorted(results(target))

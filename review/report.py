@@ -65,7 +65,9 @@ def what_changed(review: Review) -> list[str]:
 
 def _short(unique_id: str) -> str:
     kind, _, *rest = unique_id.split(".")
-    return f"{kind} `{rest[-1]}`"
+    # A data test's id ends with a hash after its name.
+    name = rest[0] if kind == "test" else rest[-1]
+    return f"{kind.replace('_', ' ')} `{name}`"
 
 
 def lineage(review: Review) -> list[str]:
@@ -121,7 +123,7 @@ def _table(diff: TableDiff, examples: int) -> list[str]:
 
 def data_diff(review: Review, examples: int) -> list[str]:
     lines = ["## 3. Data diff", ""]
-    if review.build_error:
+    if review.build_error and not review.built:
         return [*lines, "Not compared: the build failed (below).", ""]
     if not review.table_diffs:
         return [*lines, "No data changed: no mart was rebuilt.", ""]
@@ -190,7 +192,11 @@ def metric_diff(review: Review, rows_per_metric: int) -> list[str]:
 
 def checks(review: Review) -> list[str]:
     lines = ["## 5. Checks", ""]
-    if review.build_error:
+    if review.failures:
+        lines.append(f"**The build failed:** {len(review.failures)} node(s) in error or failing:")
+        lines += [f"- {_short(u)}: {message}" for u, message in review.failures]
+        lines.append("")
+    elif review.build_error:
         lines += ["**The build failed:**", "", "```", review.build_error, "```", ""]
     if not review.violations:
         return [*lines, "Every governance rule holds.", ""]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +22,8 @@ class Review:
     roots: list[str] = field(default_factory=list)
     downstream: list[str] = field(default_factory=list)
     executed: list[str] = field(default_factory=list)
+    built: list[str] = field(default_factory=list)  # relations the head build created
+    failures: list[tuple[str, str]] = field(default_factory=list)  # node, message
     exposures: list[tuple[str, list[str]]] = field(default_factory=list)  # label, changed marts
     table_diffs: list[datadiff.TableDiff] = field(default_factory=list)
     has_metrics: bool = False
@@ -67,7 +70,7 @@ def _data_diffs(
     review: Review, connection: duckdb.DuckDBPyConnection, base: Manifest, head: Manifest
 ) -> None:
     base_marts, head_marts = mf.marts(base), mf.marts(head)
-    for unique_id in sorted(set(review.executed) & set(head_marts)):
+    for unique_id in sorted(set(review.built) & set(head_marts)):
         if unique_id not in base_marts:
             continue
         key = mf.primary_key(head, unique_id) or mf.primary_key(base, unique_id)
@@ -91,7 +94,7 @@ def _metric_diff(
         review.metric_note = (
             f"No {mf.METRICS_WEEKLY} on both sides: metric values are not compared."
         )
-    elif weekly["unique_id"] in review.executed and review.metrics:
+    elif weekly["unique_id"] in review.built and review.metrics:
         review.metric_changes = metricdiff.weekly_changes(
             connection,
             base_weekly["relation_name"],
@@ -107,7 +110,7 @@ def _metric_diff(
     verdict = next((c for c in targets.get("columns", {}) if c == "verdict"), None)
     if not key or verdict is None:
         review.verdict_note = f"{mf.METRIC_TARGETS} declares no primary key or verdict column."
-    elif targets["unique_id"] in review.executed:
+    elif targets["unique_id"] in review.built:
         review.verdict_flips = metricdiff.verdict_flips(
             connection, base_targets["relation_name"], targets["relation_name"], key, verdict
         )
@@ -118,12 +121,18 @@ def review_change(
 ) -> tuple[Review, build.Workspace]:
     workspace = build.Workspace(workdir)
     review = Review(base_ref)
+    shutil.rmtree(workspace.head_target, ignore_errors=True)
     try:
         review.base_built = build.build_base(workspace, project, base_ref, raw, vars_)
         build.build_head(workspace, project, vars_)
     except build.BuildError as error:
         review.build_error = str(error)
-    review.executed = build.executed(workspace.head_target) if review.build_error is None else []
+    ran = build.results(workspace.head_target)
+    review.executed = sorted(ran)
+    review.built = sorted(u for u, (status, _) in ran.items() if status == "success")
+    review.failures = sorted(
+        (u, message) for u, (status, message) in ran.items() if status in ("error", "fail")
+    )
     base_manifest = workspace.base_target / "manifest.json"
     head_manifest = workspace.head_target / "manifest.json"
     if not (base_manifest.exists() and head_manifest.exists()):
@@ -132,7 +141,7 @@ def review_change(
     review.changes = changes.compare(base, head)
     review.violations = governance.check(head)
     _lineage(review, head)
-    if review.build_error is None:
+    if review.built or review.build_error is None:
         connection = duckdb.connect(str(workspace.database), read_only=True)
         try:
             _data_diffs(review, connection, base, head)
