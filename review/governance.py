@@ -117,7 +117,8 @@ def models_reach_sources(manifest: Manifest) -> list[Violation]:
     return [
         Violation("model orphaned from sources", node["name"], "no source among its ancestors")
         for unique_id, node in mf.models(manifest).items()
-        if not any(a.startswith("source.") for a in mf.ancestors(manifest, unique_id))
+        if not mf.is_time_spine(node)
+        and not any(a.startswith("source.") for a in mf.ancestors(manifest, unique_id))
     ]
 
 

@@ -37,8 +37,15 @@ def domain(node: Node) -> str:
     return fqn[2] if len(fqn) > 3 else ""
 
 
+def is_time_spine(node: Node) -> bool:
+    """MetricFlow's time spine: a generated calendar the semantic layer needs, not a mart."""
+    return bool(node.get("time_spine"))
+
+
 def marts(manifest: Manifest) -> dict[str, Node]:
-    return {k: n for k, n in models(manifest).items() if layer(n) == "marts"}
+    return {
+        k: n for k, n in models(manifest).items() if layer(n) == "marts" and not is_time_spine(n)
+    }
 
 
 def by_name(manifest: Manifest, name: str) -> Node | None:

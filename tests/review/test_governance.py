@@ -172,6 +172,13 @@ def test_a_base_model_of_the_same_vendor_may_feed_staging():
     assert [v.rule for v in governance.check(with_maps(manifest))] == ["staging reads sources only"]
 
 
+def test_the_time_spine_is_neither_a_mart_nor_an_orphan():
+    manifest = copy.deepcopy(good())
+    spine = model("metricflow_time_spine", "marts", "support", [])
+    add_model(manifest, {**spine, "time_spine": {"standard_granularity_column": "date_day"}})
+    assert governance.check(with_maps(manifest)) == []
+
+
 def test_metric_columns_are_those_measures_read():
     manifest = good()
     assert mf.metric_columns(manifest, "model.p.fct_tickets") == {"reply_minutes"}
