@@ -80,6 +80,17 @@ def diff(
         columns_removed=[c for c in old if c not in new],
     )
     if not key or any(k not in old or k not in new for k in key):
+        # Without a key, rows are compared whole (on the common columns): a changed row counts
+        # as one removed and one added.
+        common = ", ".join(quote(c) for c in old if c in new)
+        result.key = []
+        result.added, result.removed = (
+            connection.execute(
+                f"select count(*) from (select {common} from {one} except all "
+                f"select {common} from {other})"
+            ).fetchone()[0]
+            for one, other in ((after, before), (before, after))
+        )
         return result
     on = " and ".join(f"b.{quote(k)} is not distinct from a.{quote(k)}" for k in key)
     compared = [c for c in old if c in new and c not in key]

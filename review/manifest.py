@@ -120,12 +120,20 @@ def semantic_model_of(manifest: Manifest, model_id: str) -> list[Node]:
     ]
 
 
-def measure_columns(manifest: Manifest, semantic_model: Node, columns: Iterable[str]) -> set[str]:
-    """The mart columns a semantic model's measures read: the measure's expr (or its name when it
-    has none), reduced to the identifiers that are columns of the mart."""
+def measure_columns(
+    manifest: Manifest,
+    semantic_model: Node,
+    columns: Iterable[str],
+    measures: set[str] | None = None,
+) -> set[str]:
+    """The mart columns a semantic model's measures (or those named in `measures`) read: the
+    measure's expr (or its name when it has none), reduced to the identifiers that are columns
+    of the mart."""
     known = set(columns)
     found: set[str] = set()
     for measure in semantic_model.get("measures", []):
+        if measures is not None and measure["name"] not in measures:
+            continue
         expression = str(measure.get("expr") or measure["name"]).lower()
         found |= {word for word in IDENTIFIER.findall(expression) if word in known}
     return found
@@ -178,3 +186,17 @@ def unit_tested_columns(manifest: Manifest, model_id: str) -> set[str]:
             # csv format: the header names the columns.
             covered |= {c.strip() for c in rows.strip().splitlines()[0].split(",")}
     return covered
+
+
+def metric_columns_read(manifest: Manifest, metric: Node) -> list[str]:
+    """`model.column` for each mart column the metric's input measures aggregate."""
+    # dbt lists every measure a metric reads, derived metrics' too; without that, all of them.
+    measures = {m["name"] for m in metric.get("type_params", {}).get("input_measures") or []}
+    return sorted(
+        f"{manifest['nodes'][model]['name']}.{column}"
+        for model in metric_inputs(manifest, metric)
+        for semantic_model in semantic_model_of(manifest, model)
+        for column in measure_columns(
+            manifest, semantic_model, manifest["nodes"][model].get("columns", {}), measures or None
+        )
+    )

@@ -37,7 +37,7 @@ def _change_line(change: Changed) -> list[str]:
         lines += [
             f"  - {what}:",
             f"    > before: {_quote(before)}",
-            ">",
+            "    >",
             f"    > after: {_quote(after)}",
         ]
     return lines
@@ -97,6 +97,11 @@ def _mean(value: float | None) -> str:
 
 def _table(diff: TableDiff, examples: int) -> list[str]:
     lines = [f"### `{diff.name}` (key: {', '.join(diff.key) or 'none declared'})", ""]
+    if not diff.key:
+        lines += [
+            "No primary key declared: whole rows compared (a changed row: one removed, one added).",
+            "",
+        ]
     lines += [
         "| rows before | rows after | added | removed | changed |",
         "|---:|---:|---:|---:|---:|",
@@ -145,8 +150,11 @@ def _value(value: float | None) -> str:
 def _metric_rows(rows: list[MetricRow], cap: int) -> list[str]:
     lines = ["| week | segment | before | after | change |", "|---|---|---:|---:|---:|"]
     for row in rows[:cap]:
-        change = "new/gone" if math.isinf(row.relative_change) else f"{row.relative_change:+.1%}"
-        if not math.isinf(row.relative_change) and row.after is not None and row.before is not None:
+        if row.before is None or row.after is None:
+            change = "new" if row.before is None else "gone"
+        elif math.isinf(row.relative_change):
+            change = "from 0"
+        else:
             change = f"{(row.after - row.before) / abs(row.before):+.1%}"
         lines.append(
             _row(row.week_start, row.segment, _value(row.before), _value(row.after), change)

@@ -55,15 +55,7 @@ def _lineage(review: Review, head: Manifest) -> None:
     for unique_id, metric in sorted(head.get("metrics", {}).items()):
         inputs = mf.metric_inputs(head, metric)
         if unique_id in touched or inputs & touched:
-            columns = sorted(
-                f"{head['nodes'][model]['name']}.{column}"
-                for model in inputs
-                for semantic_model in mf.semantic_model_of(head, model)
-                for column in mf.measure_columns(
-                    head, semantic_model, head["nodes"][model].get("columns", {})
-                )
-            )
-            review.metrics[metric["name"]] = columns
+            review.metrics[metric["name"]] = mf.metric_columns_read(head, metric)
 
 
 def _data_diffs(

@@ -45,6 +45,19 @@ def test_data_diff_on_the_key(connection):
     assert not result.unchanged
 
 
+def test_without_a_key_whole_rows_are_compared(connection):
+    connection.execute(
+        "create table b as select * from (values (1, 'x'), (1, 'x'), (2, 'y')) t(n, s)"
+    )
+    # One of the two (1, x) rows became (3, x): one removed, one added.
+    connection.execute(
+        "create table a as select * from (values (1, 'x'), (3, 'x'), (2, 'y')) t(n, s)"
+    )
+    result = diff(connection, "t", "b", "a", [])
+    assert (result.added, result.removed, result.changed) == (1, 1, 0)
+    assert not result.unchanged
+
+
 def test_an_identical_rebuild_is_unchanged(connection):
     connection.execute("create table b as select range as id, range * 2 as v from range(5)")
     connection.execute("create table a as select * from b")

@@ -181,7 +181,14 @@ def test_the_time_spine_is_neither_a_mart_nor_an_orphan():
 
 def test_metric_columns_are_those_measures_read():
     manifest = good()
-    assert mf.metric_columns(manifest, "model.p.fct_tickets") == {"reply_minutes"}
+    manifest["semantic_models"]["semantic_model.p.tickets"]["measures"].append(
+        {"name": "breaches", "expr": "case when is_breached then 1 else 0 end", "agg": "sum"}
+    )
+    mart(manifest)["columns"]["is_breached"] = {"description": "Breached."}
+    assert mf.metric_columns(manifest, "model.p.fct_tickets") == {"reply_minutes", "is_breached"}
+    metric = manifest["metrics"]["metric.p.average_reply_time"]
+    metric["type_params"] = {"input_measures": [{"name": "reply_time"}]}
+    assert mf.metric_columns_read(manifest, metric) == ["fct_tickets.reply_minutes"]
 
 
 @pytest.mark.slow
