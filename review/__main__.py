@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no warehouse at {warehouse}: load raw data first (make demo)", file=sys.stderr)
         return 2
     workdir = (args.workdir or project / "target" / "review").resolve()
-    review, _ = review_change(project, args.base, warehouse, workdir, args.vars)
+    review, workspace = review_change(project, args.base, warehouse, workdir, args.vars)
+    base = "built" if review.base_built else "reused"
+    print(f"base {args.base}: {base} in {workspace.database}", file=sys.stderr)
     output = args.output or workdir / "review.md"
     output.write_text(render(review))
     print(output)
