@@ -201,3 +201,31 @@ def test_staging_change_rebuilds_only_its_descendants(project, raw, workdir, cha
     assert ran == expected
     assert len(ran) < len(mf.models(head)) / 2
     assert review.roots == [changed]
+
+
+def test_strict_fails_on_a_broken_governance_rule(project, raw, workdir, change):
+    # A mart column loses its description: the build passes, the rule does not.
+    change(
+        "models/marts/engineering/fct_issue_state_intervals.yml",
+        r"(- name: state_name\n)\s*description: [^\n]*\n",
+        r"\1",
+    )
+    arguments = [
+        "--project-dir",
+        str(project),
+        "--warehouse",
+        str(raw),
+        "--workdir",
+        str(workdir),
+        "--vars",
+        VARS,
+        "--output",
+        str(workdir / "strict.md"),
+    ]
+    assert main(arguments) == 0
+    text = (workdir / "strict.md").read_text()
+    assert (
+        "- column description: fct_issue_state_intervals: column state_name has no description"
+        in text
+    )
+    assert main([*arguments, "--strict"]) == 1
