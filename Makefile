@@ -15,7 +15,7 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help setup demo test lint lint-python lint-sql pytest build review bench clean lock
+.PHONY: help setup demo test lint lint-python lint-sql lint-semantic pytest build review bench clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -41,9 +41,9 @@ build: setup  ## dbt build on the current warehouse
 review: setup  ## what the working tree changes against BASE (default main): writes review.md
 	$(PY) -m review --base $(BASE) --vars '{as_of: "$(AS_OF)"}' $(REVIEW_ARGS)
 
-test: lint pytest  ## every check: ruff, sqlfluff, pytest (pipelines, sandbox, dbt end to end)
+test: lint pytest  ## every check: ruff, sqlfluff, mf validate-configs, pytest (pipelines, sandbox, dbt end to end)
 
-lint: lint-python lint-sql  ## static checks
+lint: lint-python lint-sql lint-semantic  ## static checks
 
 lint-python: setup
 	$(VENV)/bin/ruff check .
@@ -52,6 +52,13 @@ lint-python: setup
 # sqlfluff's dbt templater opens the warehouse: point it at a scratch file, not the live one.
 lint-sql: setup
 	scratch=$$(mktemp -d) && WAREHOUSE_PATH=$$scratch/lint.duckdb $(VENV)/bin/sqlfluff lint models macros tests/dbt; \
+	status=$$?; rm -rf $$scratch; exit $$status
+
+# The semantic layer's own checks (MetricFlow reads target/semantic_manifest.json, which `dbt parse`
+# writes); its checks against a built warehouse run in tests/e2e/test_warehouse.py.
+lint-semantic: setup
+	scratch=$$(mktemp -d) && WAREHOUSE_PATH=$$scratch/lint.duckdb $(DBT) parse --quiet \
+	  && WAREHOUSE_PATH=$$scratch/lint.duckdb $(VENV)/bin/mf validate-configs --skip-dw; \
 	status=$$?; rm -rf $$scratch; exit $$status
 
 pytest: setup

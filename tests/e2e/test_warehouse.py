@@ -7,7 +7,7 @@ in Python independently of the SQL; the marts must reproduce them row by row.
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import duckdb
 import pytest
@@ -19,12 +19,14 @@ from pipelines.sandbox.company.truth import (
     issue_impact_truth,
     issue_ticket_link_truth,
     issue_truth,
+    log_of,
     slack_request_truth,
     ticket_sla_truth,
     ticket_truth,
 )
 from pipelines.sandbox.server import Sandbox, SandboxOptions, SandboxServer
 from tests.loading import AS_OF, load_from, run_dbt
+from tests.metricflow import mf_query, run_mf
 
 pytestmark = pytest.mark.slow
 
@@ -233,6 +235,57 @@ def test_account_arr_matches_truth(company, warehouse):
     assert mismatches(truth, mart, ["arr", "segment", "is_deleted"]) == []
 
 
+def test_account_monthly_tickets_match_truth(company, warehouse):
+    """Tickets created, solved, escalated and rated per account and month (UTC): a live ticket
+    counts for its organization's account when the organization links to it by external id or
+    by an unshared domain (ambiguous and unmatched ones count for nobody)."""
+    organizations = log_of(company).directory.organizations
+    account_of = {
+        o.id: o.account.id
+        for o in organizations
+        if o.account and o.link in ("external_id", "domain")
+    }
+    truth: dict[tuple[str, str], dict[str, int]] = {}
+
+    def counts(account_id: str, at: datetime) -> dict[str, int]:
+        key = (account_id, f"{at:%Y-%m}")
+        return truth.setdefault(key, dict.fromkeys(["created", "solved", "escalated", "rated"], 0))
+
+    for t in ticket_truth(company, AT):
+        account_id = account_of.get(t.organization_id)
+        if t.is_deleted or account_id is None:
+            continue
+        counts(account_id, t.created_at)["created"] += 1
+        counts(account_id, t.created_at)["escalated"] += int(t.is_escalated)
+        counts(account_id, t.created_at)["rated"] += int(t.satisfaction in ("good", "bad"))
+        if t.full_resolution_minutes is not None:
+            solved_at = t.created_at + timedelta(minutes=t.full_resolution_minutes)
+            counts(account_id, solved_at)["solved"] += 1
+    mart = {
+        (row["account_id"], f"{row['month_start']:%Y-%m}"): {
+            "created": row["tickets_created"],
+            "solved": row["tickets_solved"],
+            "escalated": row["escalated_ticket_count"],
+            "rated": row["csat_rated_count"],
+        }
+        for row in query(
+            warehouse,
+            "select * from analytics.fct_account_support_monthly "
+            "where tickets_created + tickets_solved > 0",
+        )
+    }
+    assert sum(c["created"] for c in truth.values()) > 100
+    assert mismatches(truth, mart, ["created", "solved", "escalated", "rated"]) == []
+    accounts = query(
+        warehouse, "select count(distinct account_id) as n from analytics.dim_accounts"
+    )
+    monthly = query(
+        warehouse,
+        "select count(distinct account_id) as n from analytics.fct_account_support_monthly",
+    )
+    assert monthly == accounts
+
+
 def test_issue_ticket_links_match_truth(company, warehouse):
     """Each escalation is one link, dated when it happened (marts hold naive UTC timestamps)."""
     truth = {
@@ -291,6 +344,60 @@ def test_employees_are_one_person_each_in_dim_people(company, warehouse):
     }
     assert len(truth) > 10
     assert mismatches(truth, mart, columns) == []
+
+
+def test_semantic_layer_validates_on_the_warehouse(warehouse):
+    """`mf validate-configs`: the semantic models and metrics are consistent, and every entity,
+    dimension, measure and metric runs on the built warehouse."""
+    result = run_mf(warehouse, warehouse.parent, "validate-configs")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+
+
+@pytest.mark.parametrize(
+    ("metric", "segment_dimension"),
+    [
+        ("ticket_count", None),
+        ("ticket_count", "organization__account__segment"),
+        ("first_reply_business_minutes_median", None),
+        ("csat", None),
+        ("sla_attainment", "ticket__priority"),
+        ("open_bug_count", "issue__priority_label"),
+    ],
+)
+def test_semantic_layer_agrees_with_weekly_mart(warehouse, metric, segment_dimension):
+    """`mf query` by week (and segment) gives fct_metrics_weekly's values: one definition
+    (a count, a median, two ratios and a stock rebuilt week by week).
+
+    A week (or segment) MetricFlow has no row for must hold the metric's empty value in the
+    mart: 0 for a count, null for a median or a ratio.
+    """
+    mart = {
+        (row["week_start"], row["segment"]): row["value"]
+        for row in query(
+            warehouse,
+            "select week_start, segment, value from analytics.fct_metrics_weekly "
+            f"where metric_name = '{metric}' and "
+            + ("segment != 'all'" if segment_dimension else "segment = 'all'"),
+        )
+    }
+    first_week = min(week for week, _ in mart)
+    group_by = "metric_time__week" + (f",{segment_dimension}" if segment_dimension else "")
+    semantic = {}
+    for row in mf_query(warehouse, warehouse.parent, metric, group_by, str(first_week), AS_OF):
+        segment = row[segment_dimension] if segment_dimension else "all"
+        # records without the metric's time (no reply yet) or without a segment have no mart row
+        if row["metric_time__week"] and segment:
+            week = date.fromisoformat(row["metric_time__week"][:10])
+            semantic[(week, segment)] = float(row[metric]) if row[metric] else None
+    empty = 0.0 if metric.endswith("_count") else None
+    assert len(mart) > 20 and sum(value is not None for value in mart.values()) > 10
+    assert set(semantic) <= set(mart), sorted(set(semantic) - set(mart))[:5]
+    differences = [
+        (key, semantic.get(key, empty), value)
+        for key, value in sorted(mart.items())
+        if not same_number(semantic.get(key, empty), value)
+    ]
+    assert differences == [], differences[:5]
 
 
 def test_every_mart_has_rows(warehouse):

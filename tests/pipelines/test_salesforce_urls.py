@@ -36,7 +36,9 @@ def test_requests_go_to_the_login_url_then_the_instance_origin(login_suffix, mon
             return response
 
         monkeypatch.setattr(client.session, "send", record)
-        rows = [row for page in client.query_all("SELECT Id FROM Contact", "Contact") for row in page]
+        rows = [
+            row for page in client.query_all("SELECT Id FROM Contact", "Contact") for row in page
+        ]
         expected = sandbox_rows(server.sandbox, "Contact")
 
     assert client.instance_url == server.url

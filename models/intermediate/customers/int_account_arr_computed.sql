@@ -30,10 +30,7 @@ active_contracts as (
         opportunity_id,
         amount
     from opportunities
-    where
-        close_date <= cast({{ as_of() }} as date)
-        and contract_start_date <= cast({{ as_of() }} as date)
-        and contract_end_date > cast({{ as_of() }} as date)
+    where {{ contract_active_on('cast(' ~ as_of() ~ ' as date)') }}
 
 ),
 

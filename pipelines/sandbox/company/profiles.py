@@ -8,8 +8,8 @@ the company's core records and removes, consistently, everything an account can 
   and their issues are gone; users stay (a workspace's users are not per team).
 - Zendesk: no ticket or organization tags, no custom fields, no satisfaction surveys (ratings,
   the tickets' rating changes and their audit events), no SLA policies (nor the SLA events of
-  ticket_metric_events) and no holidays. Zendesk's own `ticket_metrics` keep the business
-  minutes of the schedule the company was simulated with, holidays included.
+  ticket_metric_events) and no holidays; Zendesk's own `ticket_metrics` and metric events are
+  measured again without them, as Zendesk would have.
 - Slack: no threads; parents keep no `thread_ts`, and a deleted parent, no longer kept alive by
   its replies, vanishes as Slack's would.
 - Salesforce: no opportunities (so no contracts and no ARR).
@@ -23,7 +23,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from pipelines.sandbox.company.business_hours import Schedule
 from pipelines.sandbox.company.model import Company, Payload, Versioned
+from pipelines.sandbox.company.zendesk_project import project_ticket_metrics
 
 PROFILES = ("full", "minimal")
 # The Linear team `minimal` keeps: escalations and Slack requests become its issues.
@@ -102,10 +104,16 @@ def _minimal_zendesk(company: Company) -> None:
         if events:
             audits.append(record)
     tables["ticket_audits"] = audits
-    # Without policies no SLA is applied, so none is breached either.
-    _keep(tables, "ticket_metric_events", lambda e: e["type"] not in ("apply_sla", "breach"))
     for entity in ("satisfaction_ratings", "sla_policies", "holidays"):
         tables[entity] = []
+    # Zendesk measures on the account's own schedules and policies: without holidays and
+    # policies, its ticket_metrics' business minutes count no holiday and no SLA is applied.
+    directory = company.facts["log"].directory
+    directory.sla_policies = []
+    for schedule in directory.schedules:
+        schedule.holidays = ()
+        schedule.schedule = Schedule(schedule.schedule.time_zone, schedule.schedule.intervals)
+    tables.update(project_ticket_metrics(company.facts["log"].tickets, directory))
     for ticket in company.facts["log"].tickets:
         ticket.steps = [step for step in ticket.steps if "satisfaction_rating" not in step.fields]
         ticket.satisfaction_id = None

@@ -173,8 +173,6 @@ class _Ids:
 def project_tickets(
     tickets: list[TicketSim], directory: ZendeskDirectory
 ) -> dict[str, list[Versioned]]:
-    schedule = directory.default_schedule.schedule
-    agent_ids = directory.agent_ids
     # Audit and event ids grow with time across all tickets, as Zendesk allocates them.
     ordered = sorted(
         ((step.at, t.id, n) for t in tickets for n, step in enumerate(t.steps)),
@@ -185,27 +183,39 @@ def project_tickets(
     tables: dict[str, list[Versioned]] = {
         "tickets": [],
         "ticket_audits": [],
-        "ticket_metrics": [],
-        "ticket_metric_events": [],
         "satisfaction_ratings": [],
     }
-    metric_events: list[tuple[datetime, int, int, Payload]] = []
     for t in tickets:
         if t.escalation_note and t.problem and t.problem.issue_url:
             t.escalation_note.body = f"Escalated to engineering: {t.problem.issue_url}"
         tables["tickets"].append(_ticket_record(t))
         tables["ticket_audits"].extend(_audit_records(t, audit_ids))
-        tables["ticket_metrics"].append(_metrics_record(t, schedule, agent_ids))
-        for order, (at, payload) in enumerate(_metric_events(t, schedule, agent_ids, directory)):
-            metric_events.append((at, t.id, order, payload))
         rating = _satisfaction_record(t)
         if rating:
             tables["satisfaction_ratings"].append(rating)
+    return {**tables, **project_ticket_metrics(tickets, directory)}
+
+
+def project_ticket_metrics(
+    tickets: list[TicketSim], directory: ZendeskDirectory
+) -> dict[str, list[Versioned]]:
+    """`ticket_metrics` and `ticket_metric_events`: what Zendesk measures on the default
+    schedule under the directory's SLA policies (a company profile that changes either
+    measures again)."""
+    schedule = directory.default_schedule.schedule
+    agent_ids = directory.agent_ids
+    metrics = []
+    metric_events: list[tuple[datetime, int, int, Payload]] = []
+    for t in tickets:
+        metrics.append(_metrics_record(t, schedule, agent_ids))
+        for order, (at, payload) in enumerate(_metric_events(t, schedule, agent_ids, directory)):
+            metric_events.append((at, t.id, order, payload))
     metric_events.sort(key=lambda e: (e[0], e[1], e[2]))
+    events = []
     for k, (at, _, _, payload) in enumerate(metric_events):
         payload["id"] = 7_000_000_000 + 11 * k
-        tables["ticket_metric_events"].append(build(payload["id"], at, payload))
-    return tables
+        events.append(build(payload["id"], at, payload))
+    return {"ticket_metrics": metrics, "ticket_metric_events": events}
 
 
 def _ticket_record(t: TicketSim) -> Versioned:

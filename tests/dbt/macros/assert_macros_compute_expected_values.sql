@@ -30,6 +30,46 @@ number_checks as (
 
 ),
 
+sample_values as (
+
+    select 1 as sample_value
+    union all
+    select 2 as sample_value
+    union all
+    select 3 as sample_value
+    union all
+    select 10 as sample_value
+    union all
+    select null as sample_value
+
+),
+
+percentile_checks as (
+
+    -- 1, 2, 3, 10 (null ignored): the median interpolates (2 + 3) / 2 = 2.5; the 90th
+    -- percentile sits at (4 - 1) * 0.9 = 2.7, between 3 and 10: 3 + 0.7 * (10 - 3) = 7.9
+    select
+        'median interpolates an even count' as check_name,
+        {{ median('sample_value') }} as actual_value,
+        2.5 as expected_value
+    from sample_values
+    union all
+    select
+        'percentile 0.9 interpolates' as check_name,
+        {{ percentile('sample_value', 0.9) }} as actual_value,
+        7.9 as expected_value
+    from sample_values
+    union all
+    -- 1, 2, 10 -> the middle value, 2 (not the mean, 13 / 3)
+    select
+        'median of an odd count' as check_name,
+        {{ median('sample_value') }} as actual_value,
+        2.0 as expected_value
+    from sample_values
+    where sample_value != 3
+
+),
+
 date_checks as (
 
     -- 2026-02-27 to 2026-03-02 crosses the end of February: 27, 28, 1, 2 -> 4 dates
@@ -96,6 +136,10 @@ text_checks as (
 select check_name
 from number_checks
 where abs(actual_value - expected_value) > 1e-9
+union all
+select check_name
+from percentile_checks
+where actual_value is null or abs(actual_value - expected_value) > 1e-9
 union all
 select check_name
 from text_checks
