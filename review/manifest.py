@@ -62,7 +62,8 @@ def tests_of(manifest: Manifest, unique_id: str) -> list[Node]:
 
 def primary_key(manifest: Manifest, unique_id: str) -> list[str]:
     """The declared key: a primary_key constraint, else a unique_combination test whose columns
-    are all not_null-tested, else a column tested both unique and not_null; [] when none."""
+    are all not null, else a column tested both unique and not null; [] when none. A not_null
+    constraint of an enforced contract counts as a not_null test: the warehouse enforces it."""
     node = manifest["nodes"][unique_id]
     for constraint in node.get("constraints", []):
         if constraint.get("type") == "primary_key" and constraint.get("columns"):
@@ -79,6 +80,10 @@ def primary_key(manifest: Manifest, unique_id: str) -> list[str]:
             combinations.append(list(kwargs["columns"]))
         elif test.get("column_name"):
             tested.setdefault(test["column_name"], set()).add(meta.get("name", ""))
+    if (node.get("config", {}).get("contract") or {}).get("enforced"):
+        for name, column in node.get("columns", {}).items():
+            if any(c.get("type") == "not_null" for c in column.get("constraints", [])):
+                tested.setdefault(name, set()).add("not_null")
     # A primary key column is one tested unique and not null; prefer the model's first column.
     singles = [c for c in node.get("columns", {}) if {"unique", "not_null"} <= tested.get(c, set())]
     if singles:

@@ -160,6 +160,19 @@ def test_each_rule_catches_its_breach(rule, breach):
     assert [v.rule for v in found] == [rule], found
 
 
+def test_an_enforced_not_null_constraint_counts_as_a_not_null_test():
+    manifest = copy.deepcopy(good())
+    manifest["nodes"].pop("test.p.not_null_ticket_id")
+    assert [v.rule for v in governance.check(with_maps(manifest))] == ["mart primary key"]
+    mart(manifest)["columns"]["ticket_id"]["constraints"] = [{"type": "not_null"}]
+    assert governance.check(with_maps(manifest)) == []
+    mart(manifest)["config"]["contract"] = {"enforced": False}
+    assert {v.rule for v in governance.check(with_maps(manifest))} == {
+        "mart contract",
+        "mart primary key",
+    }
+
+
 def test_a_base_model_of_the_same_vendor_may_feed_staging():
     manifest = copy.deepcopy(good())
     manifest["nodes"]["model.p.stg_zendesk__tickets"]["config"] = {"meta": {"base_model": True}}
