@@ -9,11 +9,13 @@ DBT := $(VENV)/bin/dbt
 AS_OF := 2026-10-01T00:00:00
 SCALE ?= 1
 SEED ?= 42
+# The git ref `make review` compares the working tree with.
+BASE ?= main
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help setup demo test lint lint-python lint-sql lint-semantic pytest build bench clean lock
+.PHONY: help setup demo test lint lint-python lint-sql lint-semantic pytest build review bench clean lock
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -35,6 +37,9 @@ demo: setup  ## sandbox -> dlt -> warehouse.duckdb -> dbt build -> summary
 
 build: setup  ## dbt build on the current warehouse
 	$(DBT) build --vars '{as_of: "$(AS_OF)"}'
+
+review: setup  ## what the working tree changes against BASE (default main): writes review.md
+	$(PY) -m review --base $(BASE) --vars '{as_of: "$(AS_OF)"}' $(REVIEW_ARGS)
 
 test: lint pytest  ## every check: ruff, sqlfluff, mf validate-configs, pytest (pipelines, sandbox, dbt end to end)
 
@@ -59,7 +64,7 @@ lint-semantic: setup
 pytest: setup
 	$(PY) -m pytest
 
-bench: setup  ## time load and dbt build at scale 1 and 4 (figures, no assertions)
+bench: setup  ## time load and dbt build at scale 1 and 4, the review at 1 (figures, no assertions)
 	$(PY) tests/bench/bench.py --scales 1 4
 
 clean:  ## remove the warehouse, dbt output and dlt local state
