@@ -104,9 +104,30 @@ def load(sources: Iterable[str], warehouse: Path | None = None) -> list[SourceLo
     results = []
     for source in sources:
         pipeline = make_pipeline(source, warehouse)
+        resuming = pipeline.has_pending_data
         info = pipeline.run(source_factory(source)())
+        if resuming:
+            drop_replayed_rows(pipeline)
         normalize_info = pipeline.last_trace.last_normalize_info
         counts = normalize_info.row_counts if normalize_info else {}
         rows = {table: n for table, n in counts.items() if not table.startswith("_dlt")}
         results.append(SourceLoad(source, pipeline.dataset_name, rows, info))
     return results
+
+
+def drop_replayed_rows(pipeline: dlt.Pipeline) -> None:
+    """Remove the copies a crashed load's replay can leave.
+
+    dlt finishes a crashed run's package by running again the jobs not yet marked done. A job
+    killed after its rows were committed but before it was marked done copies them into the
+    staging table a second time, and a merge into a table with nested tables selects its rows by
+    row key, so both copies reach the dataset. A copy is the same row twice under one `_dlt_id`
+    (dlt's unique row key), so keeping one row per `_dlt_id` removes exactly the copies.
+    """
+    with pipeline.sql_client() as client:
+        for table in pipeline.default_schema.data_table_names(seen_data_only=True):
+            name = client.make_qualified_table_name(table)
+            client.execute_sql(
+                f"delete from {name} where rowid not in "
+                f"(select min(rowid) from {name} group by _dlt_id)"
+            )
