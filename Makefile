@@ -14,12 +14,14 @@ SEED ?= 42
 ENGINE ?= duckdb
 POSTGRES_DIR ?= .postgres
 SPARK_DIR ?= .spark
+# The git ref `make review` compares the working tree with.
+BASE ?= main
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 export DO_NOT_TRACK := 1
 export RUNTIME__DLTHUB_TELEMETRY := false
 
-.PHONY: help setup engines demo test lint lint-python lint-sql lint-semantic pytest build bench \
-	clean lock postgres-stop
+.PHONY: help setup engines demo test lint lint-python lint-sql lint-semantic pytest build review \
+	bench clean lock postgres-stop
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -80,6 +82,9 @@ postgres-stop:  ## stop the demo's local PostgreSQL cluster
 build: setup  ## dbt build on the current warehouse
 	$(DBT) build --vars '{as_of: "$(AS_OF)"}'
 
+review: setup  ## what the working tree changes against BASE (default main): writes review.md
+	$(PY) -m review --base $(BASE) --vars '{as_of: "$(AS_OF)"}' $(REVIEW_ARGS)
+
 test: lint pytest  ## every check: ruff, sqlfluff, mf validate-configs, pytest (pipelines, sandbox, dbt end to end)
 
 lint: lint-python lint-sql lint-semantic  ## static checks
@@ -103,7 +108,7 @@ lint-semantic: setup
 pytest: setup engines
 	$(PY) -m pytest
 
-bench: setup engines  ## time load and dbt build: DuckDB at scale 1 and 4, PostgreSQL and Spark at 1
+bench: setup engines  ## time load and build: DuckDB at scale 1 and 4 (and the review at 1), PostgreSQL and Spark at 1
 	$(PY) tests/bench/bench.py --scales 1 4 --engines postgres spark --engine-scales 1
 
 clean:  ## remove the warehouses (DuckDB, local PostgreSQL and Spark), dbt output, dlt state

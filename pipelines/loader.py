@@ -144,6 +144,7 @@ def load(
     results = []
     for source in sources:
         pipeline = make_pipeline(source, warehouse, destination)
+        resuming = pipeline.has_pending_data
         data = source_factory(source)()
         if destination in LOAD_FILE_FORMATS:
             # The sources ask for JSON-lines files, DuckDB's fastest; other destinations get
@@ -151,8 +152,33 @@ def load(
             for resource in data.resources.values():
                 resource.apply_hints(file_format=LOAD_FILE_FORMATS[destination])
         info = pipeline.run(data)
+        if resuming:
+            drop_replayed_rows(pipeline)
         normalize_info = pipeline.last_trace.last_normalize_info
         counts = normalize_info.row_counts if normalize_info else {}
         rows = {table: n for table, n in counts.items() if not table.startswith("_dlt")}
         results.append(SourceLoad(source, pipeline.dataset_name, rows, info))
     return results
+
+
+def drop_replayed_rows(pipeline: dlt.Pipeline) -> None:
+    """Remove the copies a crashed load's replay can leave.
+
+    dlt finishes a crashed run's package by running again the jobs not yet marked done. A job
+    killed after its rows were committed but before it was marked done copies them into the
+    staging table a second time, and a merge into a table with nested tables selects its rows by
+    row key, so both copies reach the dataset. A copy is the same row twice under one `_dlt_id`
+    (dlt's unique row key), so keeping one row per `_dlt_id` removes exactly the copies.
+    """
+    # Each table's physical row address tells the two copies apart (DuckDB's rowid,
+    # PostgreSQL's ctid). Files are never rewritten: the Spark views keep one row per `_dlt_id`.
+    row_address = {"duckdb": "rowid", "postgres": "ctid"}.get(pipeline.destination.destination_name)
+    if row_address is None:
+        return
+    with pipeline.sql_client() as client:
+        for table in pipeline.default_schema.data_table_names(seen_data_only=True):
+            name = client.make_qualified_table_name(table)
+            client.execute_sql(
+                f"delete from {name} as later using {name} as kept where later._dlt_id = "
+                f"kept._dlt_id and later.{row_address} > kept.{row_address}"
+            )

@@ -1,6 +1,7 @@
-"""Benchmark: generate the company, load it through the sandbox, run dbt build; per scale, and
-the load and build on other engines (a throwaway PostgreSQL cluster, Spark in local mode) at
-their own scales.
+"""Benchmark: generate the company, load it through the sandbox, run dbt build; per scale. At
+the review scales (default 1), also the metric review against HEAD, cold and reused. On other
+engines (a throwaway PostgreSQL cluster, Spark in local mode), the load and build at their own
+scales.
 
 Each stage runs in its own process so its wall time and peak memory (RSS of the process tree,
 sampled every 50 ms) are its own. Prints a table; measures, never asserts.
@@ -77,7 +78,7 @@ def count_rows(warehouse: Path, schema_prefix: str) -> int:
         connection.close()
 
 
-def bench_scale(scale: float, seed: int, workdir: Path) -> list[StageResult]:
+def bench_scale(scale: float, seed: int, workdir: Path, review: bool) -> list[StageResult]:
     warehouse = workdir / f"bench-{scale}.duckdb"
     env = {
         **os.environ,
@@ -128,6 +129,34 @@ def bench_scale(scale: float, seed: int, workdir: Path) -> list[StageResult]:
     results.append(
         StageResult(scale, "dbt build", seconds, peak, count_rows(warehouse, "analytics"))
     )
+    if review:
+        results += bench_review(scale, warehouse, workdir, env)
+    return results
+
+
+def bench_review(
+    scale: float, warehouse: Path, workdir: Path, env: dict[str, str]
+) -> list[StageResult]:
+    """`python -m review` of the working tree against HEAD on the loaded warehouse: once cold
+    (raw copied, the base's seeds and models built) and once with that base build reused."""
+    review = [
+        str(VENV_BIN / "python"),
+        "-m",
+        "review",
+        "--base",
+        "HEAD",
+        "--warehouse",
+        str(warehouse),
+        "--workdir",
+        str(workdir / "review"),
+        "--vars",
+        '{as_of: "2026-10-01T00:00:00"}',
+    ]
+    results = []
+    for stage in ("review, cold base", "review, base reused"):
+        seconds, peak = run_measured(review, env)
+        database = workdir / "review" / "review.duckdb"
+        results.append(StageResult(scale, stage, seconds, peak, count_rows(database, "head_")))
     return results
 
 
@@ -258,6 +287,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", type=float, nargs="+", default=[1.0, 4.0])
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument(
+        "--review-scales", type=float, nargs="*", default=[1.0], help="also time the review"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     parser.add_argument(
         "--engines",
@@ -270,7 +302,11 @@ def main() -> None:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
-        results = [r for scale in args.scales for r in bench_scale(scale, args.seed, workdir)]
+        results = [
+            r
+            for scale in args.scales
+            for r in bench_scale(scale, args.seed, workdir, scale in args.review_scales)
+        ]
         for scale in args.engine_scales:
             if "postgres" in args.engines:
                 results += bench_postgres(scale, args.seed, workdir)

@@ -56,11 +56,8 @@ EMPTY_STAGING = (
     "stg_zendesk__holidays",
     "stg_salesforce__opportunities",
 )
-# Marts whose grain the minimal profile lacks (no SLA policy applies): they build, empty.
-MARTS_WITHOUT_GRAIN = {
-    "fct_ticket_slas",
-    "fct_sla_attainment_weekly",
-}
+# Marts whose grain the minimal profile lacks: no SLA is ever due without policies.
+MARTS_WITHOUT_GRAIN = {"fct_sla_attainment_weekly"}
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +172,12 @@ def test_marts_hold_the_rows_that_exist(company, built):
         query(built, "select count(*) from analytics.fct_support_tickets where is_escalated")[0][0]
         > 0
     )
+    # Every ticket keeps its SLA rows, with no policy: nulls, not a breach.
+    assert query(
+        built,
+        "select count(*) > 0, count(sla_policy_id), count(is_breached) "
+        "from analytics.fct_ticket_slas",
+    ) == [(True, 0, 0)]
     assert query(
         built,
         "select distinct issue_kind, project_id, cycle_id from analytics.fct_linear_issues",

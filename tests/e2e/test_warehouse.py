@@ -20,6 +20,7 @@ from pipelines.sandbox.company.truth import (
     issue_ticket_link_truth,
     issue_truth,
     log_of,
+    sla_attainment_truth,
     slack_request_truth,
     ticket_sla_truth,
     ticket_truth,
@@ -150,6 +151,8 @@ def test_ticket_slas_match_truth(company, warehouse):
         "elapsed_minutes",
         "is_breached",
         "sla_status",
+        "instance_count",
+        "breached_instance_count",
     ]
     truth = {
         f"{t.ticket_id}:{t.metric}": vars(t)
@@ -161,6 +164,10 @@ def test_ticket_slas_match_truth(company, warehouse):
         for row in query(warehouse, "select * from analytics.fct_ticket_slas where not is_deleted")
     }
     assert {t["sla_status"] for t in truth.values()} >= {"achieved", "breached", "active"}
+    # next reply time: tickets with several waits, some of them breached
+    next_replies = [t for t in truth.values() if t["metric"] == "next_reply_time"]
+    assert any((t["instance_count"] or 0) > 1 for t in next_replies)
+    assert any(t["is_breached"] for t in next_replies)
     assert mismatches(truth, mart, columns) == []
 
 
@@ -182,6 +189,34 @@ def test_reconciliation_agrees_with_zendesk(warehouse):
         for row in rows:
             assert row["explained"], row
             assert row["agreeing"] >= 0.995, row
+    metrics = {
+        r["metric"]
+        for r in query(
+            warehouse, "select distinct metric from analytics.fct_ticket_sla_reconciliation"
+        )
+    }
+    assert "next_reply_time" in metrics
+
+
+def test_sla_attainment_matches_truth(company, warehouse):
+    rows = query(
+        warehouse,
+        "select week_start, priority, metric, slas_due, slas_achieved, slas_breached "
+        "from analytics.fct_sla_attainment_weekly",
+    )
+    mart = {
+        (r["week_start"], r["priority"], r["metric"]): (
+            r["slas_due"],
+            r["slas_achieved"],
+            r["slas_breached"],
+        )
+        for r in rows
+    }
+    # the mart's grid holds the priorities of the objectives seed
+    priorities = {priority for _, priority, _ in mart}
+    truth = {k: v for k, v in sla_attainment_truth(company, AT).items() if k[1] in priorities}
+    assert sum(due for due, _, _ in truth.values()) > 100
+    assert {k: v for k, v in mart.items() if v != (0, 0, 0)} == truth
 
 
 def test_sla_attainment_has_every_week(warehouse):

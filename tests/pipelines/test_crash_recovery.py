@@ -12,8 +12,10 @@ import subprocess
 import sys
 import time
 
+import duckdb
 import pytest
 
+from pipelines.loader import drop_replayed_rows, make_pipeline
 from tests.loading import REPO_ROOT, raw_snapshot, snapshot_differences
 
 SEED, SCALE = 5, "0.03"
@@ -60,3 +62,23 @@ def test_sigkill_then_rerun_equals_clean_load(kill_at, reference, tmp_path):
     rerun = subprocess.run(load_command(warehouse), cwd=REPO_ROOT, capture_output=True, text=True)
     assert rerun.returncode == 0, rerun.stderr
     assert snapshot_differences(expected, raw_snapshot(warehouse)) == []
+
+
+def test_replayed_copies_are_dropped_and_rows_kept(tmp_path):
+    """A replayed job's copies share the row key `_dlt_id`: one of each is kept, nothing else."""
+    warehouse = tmp_path / "replayed.duckdb"
+    pipeline = make_pipeline("zendesk", warehouse)
+    rows = [{"id": 1, "tags": ["a", "b"]}, {"id": 2, "tags": ["c"]}]
+    pipeline.run(rows, table_name="things", write_disposition="merge", primary_key="id")
+    with duckdb.connect(str(warehouse)) as connection:
+        for table in ("things", "things__tags"):
+            connection.execute(f"insert into raw_zendesk.{table} select * from raw_zendesk.{table}")
+    drop_replayed_rows(pipeline)
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        counts = [
+            connection.execute(
+                f"select count(*), count(distinct _dlt_id) from raw_zendesk.{table}"
+            ).fetchone()
+            for table in ("things", "things__tags")
+        ]
+    assert counts == [(2, 2), (3, 3)]

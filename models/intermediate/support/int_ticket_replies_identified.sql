@@ -5,6 +5,8 @@
     an agent opened the ticket with a public comment, that comment is not a reply, so the first
     reply is the second public agent comment. Comments by the ticket's requester never count.
     The author's role is the one Zendesk shows now: Zendesk exposes no role history.
+    is_end_user_comment marks the public comments of the requester or any non-agent author:
+    they start Zendesk's next reply time.
 -#}
 with
 
@@ -71,7 +73,19 @@ final as (
             and numbered.author_id is distinct from tickets.requester_id
             and numbered.comment_number > 1,
             false
-        ) as is_agent_reply
+        ) as is_agent_reply,
+        -- the other side of the conversation: the requester, or anyone who is not staff
+        -- (an unknown author too: Zendesk's deleted end-users lose their user record)
+        coalesce(
+            numbered.is_public
+            and not numbered.is_system_comment
+            and (
+                numbered.author_id = tickets.requester_id
+                or users.user_role is null
+                or users.user_role not in ('agent', 'admin')
+            ),
+            false
+        ) as is_end_user_comment
     from numbered
     left join tickets
         on numbered.ticket_id = tickets.ticket_id

@@ -2,10 +2,16 @@
 {#-
     One row per ticket and SLA metric: the Zendesk SLA policy that applies, its target and the
     outcome at as_of. Metrics: first_reply_time (creation to the first agent reply, or to the
-    first solve without one), total_resolution_time (creation to the final solve), and the
-    pausable requester_wait_time (time in new, open, hold) and agent_work_time (new, open),
-    which run until the final solve and pause in the other statuses. next_reply_time and
-    periodic_update_time are not computed (DECISIONLOG.md).
+    first solve without one), next_reply_time (after the first reply time stopped, each public
+    end-user comment that follows an agent reply or a solve starts an instance, which the next
+    agent reply or entry into solved or closed fulfils), total_resolution_time (creation to the
+    final solve), and the pausable requester_wait_time (time in new, open, hold) and
+    agent_work_time (new, open), which run until the final solve and pause in the other
+    statuses. periodic_update_time is not computed (DECISIONLOG.md).
+
+    Every metric is computed per instance (one for all but next reply); the row shows the
+    first breached instance with a target, else the latest, with the number of instances with
+    a target and of breached ones.
 
     Policy: Zendesk re-evaluates policies on every update, so the fields that count are those
     of the ticket when the metric stopped (else at as_of): priority and group from the ticket
@@ -55,13 +61,14 @@ status_intervals as (
 
 ),
 
-replies as (
+comments as (
 
     select
         ticket_id,
-        created_at
+        created_at,
+        is_agent_reply
     from {{ ref('int_ticket_replies_identified') }}
-    where is_agent_reply
+    where is_agent_reply or is_end_user_comment
 
 ),
 
@@ -170,6 +177,8 @@ metric_names as (
 
     select 'first_reply_time' as metric
     union all
+    select 'next_reply_time' as metric
+    union all
     select 'requester_wait_time' as metric
     union all
     select 'agent_work_time' as metric
@@ -183,7 +192,8 @@ first_replies as (
     select
         ticket_id,
         min(created_at) as first_reply_at
-    from replies
+    from comments
+    where is_agent_reply
     group by ticket_id
 
 ),
@@ -207,35 +217,131 @@ milestones as (
 
 ),
 
-ticket_metrics as (
+first_stops as (
+
+    -- the first reply time stops at the first reply, or at the first solve without one
+    select
+        tickets.ticket_id,
+        case
+            when first_replies.first_reply_at is null then milestones.first_resolved_at
+            when milestones.first_resolved_at is null then first_replies.first_reply_at
+            when first_replies.first_reply_at < milestones.first_resolved_at
+                then first_replies.first_reply_at
+            else milestones.first_resolved_at
+        end as first_stopped_at
+    from tickets
+    left join milestones
+        on tickets.ticket_id = milestones.ticket_id
+    left join first_replies
+        on tickets.ticket_id = first_replies.ticket_id
+
+),
+
+conversation_events as (
+
+    -- after the first reply time stopped: end-user comments start next replies, agent replies
+    -- and entries into solved or closed stop them
+    select
+        comments.ticket_id,
+        comments.created_at as event_at,
+        case when comments.is_agent_reply then 'stop' else 'user' end as event_kind
+    from comments
+    inner join first_stops
+        on
+            comments.ticket_id = first_stops.ticket_id
+            and comments.created_at > first_stops.first_stopped_at
+    where comments.created_at <= {{ as_of() }}
+    union all
+    select
+        status_intervals.ticket_id,
+        status_intervals.valid_from as event_at,
+        'stop' as event_kind
+    from status_intervals
+    inner join first_stops
+        on
+            status_intervals.ticket_id = first_stops.ticket_id
+            and status_intervals.valid_from > first_stops.first_stopped_at
+    where status_intervals.status in ('solved', 'closed')
+
+),
+
+conversation as (
+
+    -- at one instant a stop sorts before a comment ('stop' < 'user')
+    select
+        ticket_id,
+        event_at,
+        event_kind,
+        lag(event_kind) over (partition by ticket_id order by event_at, event_kind) as previous_kind,
+        min(case when event_kind = 'stop' then event_at end) over (
+            partition by ticket_id
+            order by event_at, event_kind
+            rows between 1 following and unbounded following
+        ) as next_stop_at
+    from conversation_events
+
+),
+
+next_replies as (
+
+    -- an end-user comment with no instance running (none before it, or a stop) starts one
+    select
+        ticket_id,
+        event_at as started_at,
+        next_stop_at as stopped_at,
+        row_number() over (partition by ticket_id order by event_at) as instance_number
+    from conversation
+    where event_kind = 'user' and coalesce(previous_kind, 'stop') = 'stop'
+
+),
+
+metric_instances as (
 
     select
         tickets.ticket_id,
         metric_names.metric,
-        tickets.created_at,
-        tickets.ticket_type,
-        tickets.via_channel,
-        tickets.priority as current_priority,
-        tickets.group_id as current_group_id,
-        tickets.is_deleted,
-        milestones.status_at_as_of,
+        1 as instance_number,
+        tickets.created_at as started_at,
         case
-            when metric_names.metric = 'first_reply_time'
-                then case
-                    when first_replies.first_reply_at is null then milestones.first_resolved_at
-                    when milestones.first_resolved_at is null then first_replies.first_reply_at
-                    when first_replies.first_reply_at < milestones.first_resolved_at
-                        then first_replies.first_reply_at
-                    else milestones.first_resolved_at
-                end
+            when metric_names.metric = 'first_reply_time' then first_stops.first_stopped_at
             when milestones.status_at_as_of in ('solved', 'closed') then milestones.last_resolved_at
         end as stopped_at
     from tickets
     cross join metric_names
     left join milestones
         on tickets.ticket_id = milestones.ticket_id
-    left join first_replies
-        on tickets.ticket_id = first_replies.ticket_id
+    left join first_stops
+        on tickets.ticket_id = first_stops.ticket_id
+    where metric_names.metric != 'next_reply_time'
+    union all
+    select
+        ticket_id,
+        'next_reply_time' as metric,
+        instance_number,
+        started_at,
+        stopped_at
+    from next_replies
+
+),
+
+ticket_metrics as (
+
+    select
+        tickets.ticket_id,
+        metric_instances.metric,
+        metric_instances.instance_number,
+        metric_instances.started_at,
+        metric_instances.stopped_at,
+        tickets.ticket_type,
+        tickets.via_channel,
+        tickets.priority as current_priority,
+        tickets.group_id as current_group_id,
+        milestones.status_at_as_of
+    from metric_instances
+    inner join tickets
+        on metric_instances.ticket_id = tickets.ticket_id
+    left join milestones
+        on tickets.ticket_id = milestones.ticket_id
 
 ),
 
@@ -244,12 +350,12 @@ evaluated as (
     select
         ticket_id,
         metric,
-        created_at,
+        instance_number,
+        started_at,
         ticket_type,
         via_channel,
         current_priority,
         current_group_id,
-        is_deleted,
         status_at_as_of,
         stopped_at,
         coalesce(stopped_at, {{ as_of() }}) as evaluated_at
@@ -262,9 +368,10 @@ priority_history as (
     select
         evaluated.ticket_id,
         evaluated.metric,
+        evaluated.instance_number,
         field_changes.priority,
         row_number() over (
-            partition by evaluated.ticket_id, evaluated.metric
+            partition by evaluated.ticket_id, evaluated.metric, evaluated.instance_number
             order by field_changes.changed_at desc, field_changes.ticket_event_id desc
         ) as recency
     from evaluated
@@ -281,9 +388,10 @@ group_history as (
     select
         evaluated.ticket_id,
         evaluated.metric,
+        evaluated.instance_number,
         field_changes.group_id,
         row_number() over (
-            partition by evaluated.ticket_id, evaluated.metric
+            partition by evaluated.ticket_id, evaluated.metric, evaluated.instance_number
             order by field_changes.changed_at desc, field_changes.ticket_event_id desc
         ) as recency
     from evaluated
@@ -309,8 +417,8 @@ ticket_fields as (
     select
         evaluated.ticket_id,
         evaluated.metric,
-        evaluated.created_at,
-        evaluated.is_deleted,
+        evaluated.instance_number,
+        evaluated.started_at,
         evaluated.status_at_as_of,
         evaluated.stopped_at,
         evaluated.ticket_type,
@@ -325,11 +433,13 @@ ticket_fields as (
         on
             evaluated.ticket_id = priority_history.ticket_id
             and evaluated.metric = priority_history.metric
+            and evaluated.instance_number = priority_history.instance_number
             and priority_history.recency = 1
     left join group_history
         on
             evaluated.ticket_id = group_history.ticket_id
             and evaluated.metric = group_history.metric
+            and evaluated.instance_number = group_history.instance_number
             and group_history.recency = 1
     left join tickets_with_history
         on evaluated.ticket_id = tickets_with_history.ticket_id
@@ -343,6 +453,7 @@ condition_values as (
     select
         ticket_fields.ticket_id,
         ticket_fields.metric,
+        ticket_fields.instance_number,
         conditions.sla_policy_id,
         conditions.condition_group,
         conditions.condition_field,
@@ -364,6 +475,7 @@ condition_results as (
     select
         ticket_id,
         metric,
+        instance_number,
         sla_policy_id,
         condition_group,
         case
@@ -381,12 +493,13 @@ policy_results as (
     select
         ticket_id,
         metric,
+        instance_number,
         sla_policy_id,
         min(case when condition_group = 'all' and not holds then 0 else 1 end) = 1 as all_hold,
         max(case when condition_group = 'any' then 1 else 0 end) = 0
         or max(case when condition_group = 'any' and holds then 1 else 0 end) = 1 as any_holds
     from condition_results
-    group by ticket_id, metric, sla_policy_id
+    group by ticket_id, metric, instance_number, sla_policy_id
 
 ),
 
@@ -395,9 +508,10 @@ matches as (
     select
         ticket_fields.ticket_id,
         ticket_fields.metric,
+        ticket_fields.instance_number,
         policies.sla_policy_id,
         row_number() over (
-            partition by ticket_fields.ticket_id, ticket_fields.metric
+            partition by ticket_fields.ticket_id, ticket_fields.metric, ticket_fields.instance_number
             order by policies.policy_position, policies.sla_policy_id
         ) as match_rank
     from ticket_fields
@@ -406,6 +520,7 @@ matches as (
         on
             ticket_fields.ticket_id = policy_results.ticket_id
             and ticket_fields.metric = policy_results.metric
+            and ticket_fields.instance_number = policy_results.instance_number
             and policies.sla_policy_id = policy_results.sla_policy_id
     where coalesce(policy_results.all_hold, true) and coalesce(policy_results.any_holds, true)
 
@@ -416,8 +531,8 @@ targeted as (
     select
         ticket_fields.ticket_id,
         ticket_fields.metric,
-        ticket_fields.created_at,
-        ticket_fields.is_deleted,
+        ticket_fields.instance_number,
+        ticket_fields.started_at,
         ticket_fields.status_at_as_of,
         ticket_fields.stopped_at,
         coalesce(ticket_fields.stopped_at, {{ as_of() }}) as measured_to,
@@ -429,6 +544,7 @@ targeted as (
         on
             ticket_fields.ticket_id = matches.ticket_id
             and ticket_fields.metric = matches.metric
+            and ticket_fields.instance_number = matches.instance_number
             and matches.match_rank = 1
     left join policy_metrics
         on
@@ -536,12 +652,12 @@ clocked as (
     select
         targeted.ticket_id,
         targeted.metric,
-        targeted.is_deleted,
+        targeted.instance_number,
         targeted.sla_policy_id,
         targeted.target_minutes,
         targeted.is_business_hours,
         targeted.stopped_at,
-        targeted.created_at,
+        targeted.started_at,
         targeted.status_at_as_of,
         targeted.measured_to,
         targeted.metric in ({{ pausable_metrics }}) as is_pausable,
@@ -550,7 +666,7 @@ clocked as (
         crossings.remaining_minutes as crossing_remaining,
         pausable_elapsed.elapsed_minutes as pausable_minutes,
         {{ business_clock('as_of_clock', as_of()) }} as as_of_clock,
-        {{ business_clock('created_clock', 'targeted.created_at') }} as created_clock,
+        {{ business_clock('start_clock', 'targeted.started_at') }} as start_clock,
         {{ business_clock('stop_clock', 'targeted.measured_to') }} as stop_clock
     from targeted
     left join default_schedule
@@ -564,7 +680,7 @@ clocked as (
             targeted.ticket_id = crossings.ticket_id
             and targeted.metric = crossings.metric
     {{ business_clock_join('as_of_clock', 'default_schedule.schedule_id', as_of()) }}
-    {{ business_clock_join('created_clock', 'default_schedule.schedule_id', 'targeted.created_at') }}
+    {{ business_clock_join('start_clock', 'default_schedule.schedule_id', 'targeted.started_at') }}
     {{ business_clock_join('stop_clock', 'default_schedule.schedule_id', 'targeted.measured_to') }}
     where targeted.target_minutes is not null
 
@@ -575,17 +691,17 @@ measured as (
     select
         ticket_id,
         metric,
-        is_deleted,
+        instance_number,
         sla_policy_id,
         target_minutes,
         is_business_hours,
         stopped_at,
-        created_at,
+        started_at,
         crossing_from,
         crossing_clock,
         crossing_remaining,
         as_of_clock,
-        created_clock,
+        start_clock,
         is_pausable,
         case
             {%- for metric, statuses in pausable.items() %}
@@ -595,8 +711,8 @@ measured as (
         end as is_running,
         case
             when is_pausable then coalesce(pausable_minutes, 0)
-            when is_business_hours then stop_clock - created_clock
-            else {{ minutes_between('created_at', 'measured_to') }}
+            when is_business_hours then stop_clock - start_clock
+            else {{ minutes_between('started_at', 'measured_to') }}
         end as elapsed_minutes
     from clocked
 
@@ -604,20 +720,21 @@ measured as (
 
 due as (
 
-    -- where the elapsed time reaches the target: from creation for first reply and resolution;
+    -- where the elapsed time reaches the target: from the start for replies and resolution;
     -- for a pausable metric inside the stretch that crossed it, else projected from as_of while
     -- it runs (null while paused)
     select
         ticket_id,
         metric,
+        instance_number,
         is_business_hours,
         case
-            when not is_pausable then created_clock + target_minutes
+            when not is_pausable then start_clock + target_minutes
             when crossing_from is not null then crossing_clock + crossing_remaining
             when is_running then as_of_clock + target_minutes - elapsed_minutes
         end as due_clock,
         case
-            when not is_pausable then created_at
+            when not is_pausable then started_at
             when crossing_from is not null then crossing_from
             when is_running then {{ as_of() }}
         end as due_base_at,
@@ -635,6 +752,7 @@ due_instants as (
     select
         due.ticket_id,
         due.metric,
+        due.instance_number,
         case
             when due.is_business_hours
                 then {{ business_clock_instant('due_segment', 'due.due_clock') }}
@@ -647,12 +765,12 @@ due_instants as (
 
 ),
 
-final as (
+instances as (
 
     select
-        ticket_metrics.ticket_id,
-        ticket_metrics.metric,
-        ticket_metrics.is_deleted,
+        measured.ticket_id,
+        measured.metric,
+        measured.instance_number,
         measured.sla_policy_id,
         measured.target_minutes,
         measured.is_business_hours,
@@ -661,21 +779,73 @@ final as (
         measured.elapsed_minutes,
         {{ round_places('measured.elapsed_minutes', 6) }} > measured.target_minutes as is_breached,
         case
-            when measured.elapsed_minutes is null then null
             when {{ round_places('measured.elapsed_minutes', 6) }} > measured.target_minutes then 'breached'
             when measured.stopped_at is not null then 'achieved'
             when measured.is_running then 'active'
             else 'paused'
         end as sla_status
-    from ticket_metrics
-    left join measured
-        on
-            ticket_metrics.ticket_id = measured.ticket_id
-            and ticket_metrics.metric = measured.metric
+    from measured
     left join due_instants
         on
-            ticket_metrics.ticket_id = due_instants.ticket_id
-            and ticket_metrics.metric = due_instants.metric
+            measured.ticket_id = due_instants.ticket_id
+            and measured.metric = due_instants.metric
+            and measured.instance_number = due_instants.instance_number
+
+),
+
+ranked as (
+
+    -- the first breached instance, else the latest
+    select
+        ticket_id,
+        metric,
+        sla_policy_id,
+        target_minutes,
+        is_business_hours,
+        due_at,
+        achieved_at,
+        elapsed_minutes,
+        is_breached,
+        sla_status,
+        cast(count(*) over (partition by ticket_id, metric) as {{ dbt.type_bigint() }})
+            as instance_count,
+        cast(
+            sum(case when is_breached then 1 else 0 end) over (partition by ticket_id, metric)
+            as {{ dbt.type_bigint() }}
+        ) as breached_instance_count,
+        row_number() over (
+            partition by ticket_id, metric
+            order by
+                case when is_breached then 0 else 1 end,
+                case when is_breached then instance_number else -instance_number end
+        ) as pick
+    from instances
+
+),
+
+final as (
+
+    select
+        tickets.ticket_id,
+        metric_names.metric,
+        tickets.is_deleted,
+        ranked.sla_policy_id,
+        ranked.target_minutes,
+        ranked.is_business_hours,
+        ranked.due_at,
+        ranked.achieved_at,
+        ranked.elapsed_minutes,
+        ranked.is_breached,
+        ranked.sla_status,
+        ranked.instance_count,
+        ranked.breached_instance_count
+    from tickets
+    cross join metric_names
+    left join ranked
+        on
+            tickets.ticket_id = ranked.ticket_id
+            and metric_names.metric = ranked.metric
+            and ranked.pick = 1
 
 )
 

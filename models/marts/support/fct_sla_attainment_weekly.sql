@@ -44,6 +44,8 @@ metric_names as (
 
     select 'first_reply_time' as metric
     union all
+    select 'next_reply_time' as metric
+    union all
     select 'requester_wait_time' as metric
     union all
     select 'agent_work_time' as metric

@@ -14,6 +14,8 @@ slas as (
         elapsed_minutes,
         is_breached,
         sla_status,
+        instance_count,
+        breached_instance_count,
         is_deleted
     from {{ ref('int_ticket_slas_computed') }}
 
@@ -33,6 +35,8 @@ final as (
         elapsed_minutes,
         is_breached,
         sla_status,
+        instance_count,
+        breached_instance_count,
         is_deleted
     from slas
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from pipelines.sandbox.company.business_hours import Schedule
@@ -113,18 +113,21 @@ class TicketSlaTruth:
     elapsed_minutes: float | None
     is_breached: bool | None
     sla_status: str | None
+    instance_count: int | None
+    breached_instance_count: int | None
 
 
 def ticket_sla_truth(company: Company, at: datetime | None = None) -> list[TicketSlaTruth]:
     at = at or company.now
     log = log_of(company)
     schedule = log.directory.default_schedule.schedule
+    policies, agents = log.directory.sla_policies, log.directory.agent_ids
     rows = []
     for t in log.tickets:
         if t.created_at > at:
             continue
-        truth = _ticket(t, at, schedule, log.directory.agent_ids, log.directory.sla_policies)
-        for o in sla_outcomes(t, truth.first_reply_at, at, schedule, log.directory.sla_policies):
+        truth = _ticket(t, at, schedule, agents, policies)
+        for o in sla_outcomes(t, truth.first_reply_at, at, schedule, policies, agents):
             rows.append(
                 TicketSlaTruth(
                     t.id,
@@ -138,9 +141,33 @@ def ticket_sla_truth(company: Company, at: datetime | None = None) -> list[Ticke
                     o.elapsed_minutes,
                     o.is_breached,
                     o.status,
+                    o.instance_count,
+                    o.breached_instance_count,
                 )
             )
     return rows
+
+
+def sla_attainment_truth(
+    company: Company, at: datetime | None = None
+) -> dict[tuple[date, str | None, str], tuple[int, int, int]]:
+    """Decided SLAs per week (Monday, UTC), ticket priority and metric: (due, achieved,
+    breached). An SLA is decided when achieved (at its stop) or breached (at its due time);
+    running ones are not counted; deleted tickets neither."""
+    at = at or company.now
+    priority = {t.ticket_id: t.priority for t in ticket_truth(company, at)}
+    counts: dict[tuple[date, str | None, str], tuple[int, int, int]] = {}
+    for row in ticket_sla_truth(company, at):
+        if row.is_deleted or row.sla_status not in ("achieved", "breached"):
+            continue
+        breached = row.sla_status == "breached"
+        decided = row.due_at if breached else row.achieved_at
+        assert decided is not None, row
+        week = decided.date() - timedelta(days=decided.weekday())
+        key = (week, priority[row.ticket_id], row.metric)
+        due, achieved, breaches = counts.get(key, (0, 0, 0))
+        counts[key] = (due + 1, achieved + (not breached), breaches + breached)
+    return counts
 
 
 def _ticket(
@@ -183,7 +210,7 @@ def _ticket(
         s.fields["satisfaction_rating"]["score"] for s in steps if "satisfaction_rating" in s.fields
     ]
     priority = next((s.fields["priority"] for s in reversed(steps) if "priority" in s.fields), None)
-    first_reply_sla = sla_outcomes(t, reply_at, at, schedule, policies)[0]
+    first_reply_sla = sla_outcomes(t, reply_at, at, schedule, policies, agents)[0]
     escalated_at = None
     if t.problem:
         escalated_at = next((linked for tid, linked, _ in t.problem.tickets if tid == t.id), None)

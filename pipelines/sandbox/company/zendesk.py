@@ -44,6 +44,8 @@ GROUPS = ("Support", "Tier 2", "Billing", "Enterprise Support", "Support Enginee
 # The catch-all policy's targets in business minutes, per priority: first reply, then requester
 # wait.
 SLA_TARGETS = {"urgent": 60, "high": 240, "normal": 480, "low": 1440}
+# Next reply targets (business minutes) of the catch-all policy.
+_NEXT_REPLY = {"urgent": 120, "high": 240, "normal": 300, "low": 960}
 _RESOLUTION_TARGETS = {"urgent": 960, "high": 2400, "normal": 4800, "low": 9600}
 
 _US_HOLIDAYS = (
@@ -400,6 +402,7 @@ def _sla_policies(groups: dict[str, int]) -> tuple[list[Versioned], list[SlaPoli
                 **{("requester_wait_time", p): (wait, True) for p, (_, wait) in everyone.items()},
                 ("total_resolution_time", "low"): (20160, False),
                 ("total_resolution_time", "normal"): (10080, False),
+                **{("next_reply_time", p): (wait, True) for p, wait in _NEXT_REPLY.items()},
             },
         ),
         SlaPolicy(
@@ -426,6 +429,8 @@ def _sla_policies(groups: dict[str, int]) -> tuple[list[Versioned], list[SlaPoli
                     ("first_reply_time", p): (target, True)
                     for p, target in {"urgent": 30, "high": 120, "normal": 240, "low": 480}.items()
                 },
+                ("next_reply_time", "urgent"): (60, True),
+                ("next_reply_time", "high"): (120, True),
                 ("agent_work_time", "urgent"): (240, True),
                 ("agent_work_time", "high"): (480, True),
                 ("agent_work_time", "normal"): (960, True),

@@ -20,7 +20,16 @@ from pipelines.sandbox.company.business_hours import Schedule
 from pipelines.sandbox.company.clock import HORIZON
 from pipelines.sandbox.company.model import Payload, Versioned
 from pipelines.sandbox.company.records import build, zendesk_stamp
-from pipelines.sandbox.company.sla import EVENT_METRICS, match_policy, sla_outcomes, ticket_fields
+from pipelines.sandbox.company.sla import (
+    EVENT_METRICS,
+    SlaOutcome,
+    SlaPolicy,
+    first_reply_stop,
+    match_policy,
+    next_reply_outcomes,
+    sla_outcomes,
+    ticket_fields,
+)
 from pipelines.sandbox.company.zendesk import BRAND_ID, ZendeskDirectory
 from pipelines.sandbox.company.zendesk_tickets import SYSTEM_AUTHOR, Step, TicketSim
 
@@ -37,7 +46,12 @@ _CREATE_FIELDS = (
     "organization_id",
 )
 _WAIT_STATUSES = {"requester": ("new", "open", "hold"), "agent": ("pending",), "hold": ("hold",)}
-_ACTIVE = {"agent_work_time": ("new", "open"), "requester_wait_time": ("new", "open", "hold")}
+# Metrics whose clock runs in these statuses, pauses in the others and is fulfilled by a solve.
+_ACTIVE = {
+    "agent_work_time": ("new", "open"),
+    "requester_wait_time": ("new", "open", "hold"),
+    "resolution_time": ("new", "open", "pending", "hold"),
+}
 
 
 def _minutes(seconds: float) -> int:
@@ -356,14 +370,17 @@ def _only_changed(
 def _metric_events(
     t: TicketSim, schedule: Schedule, agent_ids: set[int], directory: ZendeskDirectory
 ) -> Iterator[tuple[datetime, Payload]]:
-    """activate / pause / fulfill / apply_sla / breach / update_status, per metric."""
+    """activate / pause / fulfill / apply_sla / breach / update_status, per metric. Reply time
+    instance 1 is the first reply, instances 2 and up the next replies."""
 
-    def event(at: datetime, metric: str, kind: str, **extra: Any) -> tuple[datetime, Payload]:
+    def event(
+        at: datetime, metric: str, kind: str, instance: int = 1, **extra: Any
+    ) -> tuple[datetime, Payload]:
         payload = {
             "id": None,
             "ticket_id": t.id,
             "metric": metric,
-            "instance_id": 1,
+            "instance_id": instance,
             "type": kind,
             "time": at,
             "sla": None,
@@ -379,34 +396,27 @@ def _metric_events(
     # The first-reply clock stops at the first reply, or when the ticket is solved without one.
     fulfilled_at: datetime | None = None
     reply_at = next((s.at for n, s in enumerate(t.steps) if is_reply(t, n, s, agent_ids)), None)
-    outcomes = sla_outcomes(t, reply_at, HORIZON, schedule, directory.sla_policies)
+    outcomes = [
+        o
+        for o in sla_outcomes(t, reply_at, HORIZON, schedule, directory.sla_policies, agent_ids)
+        if o.metric != "next_reply_time"
+    ]
     applied: dict[str, tuple[int, int, bool] | None] = {}
     applied_at: dict[str, datetime] = {}
     for index, step in enumerate(t.steps):
         if index == 0:
             yield event(created, "reply_time", "activate")
-        # Zendesk re-evaluates the policies on every update: a change of the matching policy or
-        # target (a new priority, say) applies it anew while the metric has not stopped.
-        fields = ticket_fields(t.steps, t.type, t.channel, step.at)
-        policy = match_policy(directory.sla_policies, fields)
         for outcome in outcomes:
             if outcome.achieved_at is not None and outcome.achieved_at < step.at:
                 continue
-            target = (
-                policy.targets.get((outcome.metric, fields.get("priority"))) if policy else None
-            )
-            now = (policy.id, *target) if policy and target else None
-            if now is not None and now != applied.get(outcome.metric):
-                sla = {
-                    "target": now[1],
-                    "business_hours": now[2],
-                    "policy": {"id": policy.id, "title": policy.title, "description": None},
-                }
-                yield event(step.at, EVENT_METRICS[outcome.metric], "apply_sla", sla=sla)
+            before = applied.get(outcome.metric)
+            yield from _apply_sla(t, step, outcome.metric, 1, directory.sla_policies, applied)
+            if applied[outcome.metric] is not None and applied[outcome.metric] != before:
                 applied_at[outcome.metric] = step.at
-            applied[outcome.metric] = now
         if step.status and step.status != status:
             status = step.status
+            # A clock starts with the ticket (or its reopening) even in a status that pauses
+            # it at once; a solve fulfils every started clock.
             for metric, statuses in _ACTIVE.items():
                 now_active = status in statuses
                 if status in ("solved", "closed"):
@@ -416,7 +426,9 @@ def _metric_events(
                 elif now_active and not active.get(metric):
                     yield event(step.at, metric, "activate")
                     active[metric] = True
-                elif not now_active and active.get(metric):
+                elif not now_active and active.get(metric) is not False:
+                    if metric not in active:
+                        yield event(step.at, metric, "activate")
                     yield event(step.at, metric, "pause")
                     active[metric] = False
         replied = is_reply(t, index, step, agent_ids)
@@ -428,12 +440,88 @@ def _metric_events(
                 yield event(step.at, "reply_time", "update_status", status=measured)
     if t.deleted_at is None:
         for outcome in outcomes:
-            if not (outcome.is_breached and outcome.due_at):
+            yield from _breach(outcome, 1, applied_at.get(outcome.metric), event)
+    yield from _next_reply_events(t, schedule, agent_ids, directory, reply_at, event)
+
+
+def _apply_sla(
+    t: TicketSim,
+    step: Step,
+    metric: str,
+    instance: int,
+    policies: list[SlaPolicy],
+    applied: dict[str, tuple[int, int, bool] | None],
+) -> Iterator[tuple[datetime, Payload]]:
+    """Zendesk re-evaluates the policies on every update: a change of the matching policy or
+    target (a new priority, say) applies it anew while the metric has not stopped."""
+    fields = ticket_fields(t.steps, t.type, t.channel, step.at)
+    policy = match_policy(policies, fields)
+    target = policy.targets.get((metric, fields.get("priority"))) if policy else None
+    now = (policy.id, *target) if policy and target else None
+    if policy and now is not None and now != applied.get(metric):
+        sla = {
+            "target": now[1],
+            "business_hours": now[2],
+            "policy": {"id": policy.id, "title": policy.title, "description": None},
+        }
+        yield (
+            step.at,
+            {
+                "id": None,
+                "ticket_id": t.id,
+                "metric": EVENT_METRICS[metric],
+                "instance_id": instance,
+                "type": "apply_sla",
+                "time": step.at,
+                "sla": sla,
+                "status": None,
+                "deleted": None,
+            },
+        )
+    applied[metric] = now
+
+
+def _breach(
+    outcome: SlaOutcome, instance: int, applied_at: datetime | None, event: Any
+) -> Iterator[tuple[datetime, Payload]]:
+    """A breach at the due time; a policy applied when its target had passed breaches at once."""
+    if not (outcome.is_breached and outcome.due_at):
+        return
+    breach_at = max(outcome.due_at, applied_at or outcome.due_at)
+    if breach_at <= HORIZON:
+        yield event(breach_at, EVENT_METRICS[outcome.metric], "breach", instance, deleted=False)
+
+
+def _next_reply_events(
+    t: TicketSim,
+    schedule: Schedule,
+    agent_ids: set[int],
+    directory: ZendeskDirectory,
+    reply_at: datetime | None,
+    event: Any,
+) -> Iterator[tuple[datetime, Payload]]:
+    """Reply time instances 2 and up: activated by the end-user comment, the next-reply policy
+    applied then and re-applied on each update while it runs, fulfilled, breached."""
+    first_stop = first_reply_stop(t, reply_at, HORIZON)
+    instances = next_reply_outcomes(
+        t, first_stop, HORIZON, schedule, directory.sla_policies, agent_ids
+    )
+    policies = directory.sla_policies
+    for number, (start, outcome) in enumerate(instances, start=2):
+        yield event(start, "reply_time", "activate", number)
+        applied: dict[str, tuple[int, int, bool] | None] = {}
+        applied_at = None
+        for step in t.steps:
+            if step.at < start or (outcome.achieved_at and step.at > outcome.achieved_at):
                 continue
-            # A policy applied when its target has already passed breaches at once.
-            breach_at = max(outcome.due_at, applied_at.get(outcome.metric, outcome.due_at))
-            if breach_at <= HORIZON:
-                yield event(breach_at, EVENT_METRICS[outcome.metric], "breach", deleted=False)
+            before = applied.get("next_reply_time")
+            yield from _apply_sla(t, step, "next_reply_time", number, policies, applied)
+            if applied["next_reply_time"] is not None and applied["next_reply_time"] != before:
+                applied_at = step.at
+        if outcome.achieved_at:
+            yield event(outcome.achieved_at, "reply_time", "fulfill", number)
+        if t.deleted_at is None:
+            yield from _breach(outcome, number, applied_at, event)
 
 
 def _satisfaction_record(t: TicketSim) -> Versioned | None:

@@ -29,10 +29,10 @@ from pipelines.sandbox.company.names import (
     TICKET_SUBJECTS,
 )
 from pipelines.sandbox.company.people import Employee, People
+from pipelines.sandbox.company.sla import SYSTEM_AUTHOR
 from pipelines.sandbox.company.zendesk import SLA_TARGETS, ZendeskDirectory
 
 TICKETS_AT_SCALE_1 = 10_000
-SYSTEM_AUTHOR = -1  # Zendesk's author id for automations and triggers
 CLOSE_AFTER = timedelta(days=4)
 _SEGMENT_WEIGHT = {"Enterprise": 6.0, "Mid-Market": 2.0, "SMB": 1.0}
 _FIRST_REPLY_MEDIAN = {"urgent": 20, "high": 60, "normal": 180, "low": 400, None: 240}
