@@ -79,6 +79,7 @@ def test_postgres_marts_equal_duckdb(mart, duckdb_warehouse, postgres_warehouse)
 
 
 # The first comparison waits for the load and a local-mode build of every node (minutes).
+@pytest.mark.spark
 @pytest.mark.timeout(1800)
 @pytest.mark.parametrize("mart", sorted(mart_keys()))
 def test_spark_marts_equal_duckdb(mart, duckdb_warehouse, spark_warehouse):
