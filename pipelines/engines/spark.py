@@ -3,9 +3,9 @@ tables of a local metastore, which dbt-spark's `session` connection then builds 
 
 dlt writes each load of a table as new Parquet files (on plain files a merge is an append), so
 each raw table is a view that keeps what dlt's merge would: per primary key, the row of the
-newest load (then the newest by the table's `dedup_sort` columns). Tables without a key are
-read whole. The metastore and the warehouse live in one folder (`SPARK_DIR`, default `.spark`),
-as in the `spark` target of profiles.example.yml.
+newest load (then the newest by the table's `dedup_sort` columns); a nested table, the rows of
+the parent rows kept (raw_view_sql). The metastore and the warehouse live in one folder
+(`SPARK_DIR`, default `.spark`), as in the `spark` target of profiles.example.yml.
 
     python -m pipelines.engines.spark register --raw <bucket folder>
 """
@@ -56,24 +56,45 @@ def latest_schema(dataset_dir: Path) -> dict[str, Any]:
 
 
 def raw_view_sql(
-    dataset: str, table: str, files: str, names: list[str], columns: dict[str, Any]
+    dataset: str, table: str, files: str, names: list[str], schema: dict[str, Any]
 ) -> str:
-    """A view over `files` (a table over the Parquet folder) that keeps what dlt's merge keeps."""
+    """A view over `files` (a table over the Parquet folder) that keeps what dlt's merge keeps.
+
+    A table with a primary key keeps, per key, the row of the newest load. A nested table keeps
+    the rows of the parent rows its parent's view keeps, so the lists of a row's older versions
+    drop out with them. Any other table keeps one row per `_dlt_id`, which also drops the copy a
+    replayed load job can leave.
+    """
+    columns = schema.get("columns", {})
     keys = [name for name, column in columns.items() if column.get("primary_key")]
-    if not keys:
-        return f"create or replace view {dataset}.`{table}` as select * from {files}"
-    listed = ", ".join(f"`{name}`" for name in names)
-    newest = ["_dlt_load_id desc"] + [
+    order = ["_dlt_load_id desc"] if "_dlt_load_id" in names else []
+    order += [
         f"`{name}` {column['dedup_sort']}"
         for name, column in columns.items()
         if column.get("dedup_sort")
     ]
-    partition = ", ".join(f"`{key}`" for key in keys)
+    parent = schema.get("parent")
+    where = "_dlt_version_rank = 1"
+    if parent:
+        where += f" and _dlt_parent_id in (select _dlt_id from {dataset}.`{parent}`)"
+    partition = ", ".join(f"`{key}`" for key in keys) or "_dlt_id"
+    listed = ", ".join(f"`{name}`" for name in names)
     return (
         f"create or replace view {dataset}.`{table}` as select {listed} from "
-        f"(select *, row_number() over (partition by {partition} order by {', '.join(newest)}) "
-        f"as _dlt_version_rank from {files}) where _dlt_version_rank = 1"
+        f"(select *, row_number() over (partition by {partition} "
+        f"order by {', '.join(order) or '_dlt_id'}) as _dlt_version_rank from {files}) "
+        f"where {where}"
     )
+
+
+def parents_first(tables: dict[str, Any]) -> list[str]:
+    """The schema's tables, each after its parent (a nested table's view reads its parent's)."""
+
+    def depth(name: str) -> int:
+        parent = tables[name].get("parent")
+        return 0 if parent is None else 1 + depth(parent)
+
+    return sorted(tables, key=depth)
 
 
 def register_raw_tables(spark: Any, raw: Path, datasets: list[str]) -> list[str]:
@@ -85,7 +106,7 @@ def register_raw_tables(spark: Any, raw: Path, datasets: list[str]) -> list[str]
             continue
         tables = latest_schema(dataset_dir)["tables"]
         spark.sql(f"create database if not exists {dataset}")
-        for table, schema in tables.items():
+        for table in parents_first(tables):
             folder = dataset_dir / table
             if table.startswith("_dlt") or not any(folder.glob("*.parquet")):
                 continue
@@ -97,7 +118,7 @@ def register_raw_tables(spark: Any, raw: Path, datasets: list[str]) -> list[str]
                 f"location '{folder}'"
             )
             names = spark.table(files).columns
-            spark.sql(raw_view_sql(dataset, table, files, names, schema.get("columns", {})))
+            spark.sql(raw_view_sql(dataset, table, files, names, tables[table]))
             registered.append(f"{dataset}.{table}")
     return registered
 
