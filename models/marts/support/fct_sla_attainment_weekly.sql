@@ -190,7 +190,8 @@ final as (
         rolling_28d_slas_breached,
         case
             when rolling_28d_slas_due > 0
-                then cast(rolling_28d_slas_achieved as {{ portable_type('double precision') }})
+                then
+                    cast(rolling_28d_slas_achieved as {{ portable_type('double precision') }})
                     / rolling_28d_slas_due
         end as rolling_28d_attainment,
         target_attainment,
