@@ -3,7 +3,6 @@ and the weekly review: the last full week's value of each targeted metric, with 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,16 +39,10 @@ def headline_sql(mart: str, aggregate: str, column: str, where: str, destination
 def _connect(destination: str, warehouse: Path) -> tuple[Query, Callable[[], None], str]:
     """A query function on the warehouse, its close, and how to name the warehouse."""
     if destination == "postgres":
-        import psycopg2
+        from pipelines.engines.postgres import connect, connection_settings
 
-        settings = {
-            "host": os.environ.get("POSTGRES_HOST", "localhost"),
-            "port": int(os.environ.get("POSTGRES_PORT", "5432")),
-            "user": os.environ.get("POSTGRES_USER", "analytics"),
-            "password": os.environ.get("POSTGRES_PASSWORD", ""),
-            "dbname": os.environ.get("POSTGRES_DB", "analytics"),
-        }
-        connection = psycopg2.connect(**settings)
+        settings = connection_settings()
+        connection = connect()
 
         def query(sql: str) -> list[tuple[Any, ...]]:
             with connection.cursor() as cursor:

@@ -19,8 +19,10 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 SERVER_USER = "postgres"
 DATABASE = "analytics"
@@ -45,6 +47,23 @@ def find_bin_dir() -> Path:
             "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's `postgresql`"
         )
     return Path(candidates[-1]).parent
+
+
+def connection_settings(env: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """psycopg2's settings from the POSTGRES_* variables, with the postgres target's defaults."""
+    return {
+        "host": env.get("POSTGRES_HOST", "localhost"),
+        "port": int(env.get("POSTGRES_PORT", "5432")),
+        "user": env.get("POSTGRES_USER", ROLE),
+        "password": env.get("POSTGRES_PASSWORD", ""),
+        "dbname": env.get("POSTGRES_DB", DATABASE),
+    }
+
+
+def connect(env: Mapping[str, str] = os.environ, **overrides: Any) -> Any:
+    import psycopg2
+
+    return psycopg2.connect(**{**connection_settings(env), **overrides})
 
 
 def free_port() -> int:
@@ -174,15 +193,7 @@ class LocalPostgres:
         return self
 
     def _create_database(self) -> None:
-        import psycopg2
-
-        connection = psycopg2.connect(
-            host="127.0.0.1",
-            port=self.port,
-            user=ROLE,
-            password=self.env()["POSTGRES_PASSWORD"],
-            dbname="postgres",
-        )
+        connection = connect(self.env(), dbname="postgres")
         connection.autocommit = True
         try:
             with connection.cursor() as cursor:

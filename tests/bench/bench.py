@@ -44,6 +44,20 @@ class StageResult:
         return self.rows / self.seconds if self.seconds else 0.0
 
 
+def dbt_build(workdir: Path, target: str, logs: str) -> list[str]:
+    """`dbt build` at the company's clock, its artifacts and logs in folders of `workdir`."""
+    return [
+        str(VENV_BIN / "dbt"),
+        "build",
+        "--target-path",
+        str(workdir / target),
+        "--log-path",
+        str(workdir / logs),
+        "--vars",
+        '{as_of: "2026-10-01T00:00:00"}',
+    ]
+
+
 def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Run a command; return (wall seconds, peak RSS in MB of it and its children)."""
     started = time.perf_counter()
@@ -115,17 +129,7 @@ def bench_scale(scale: float, seed: int, workdir: Path, review: bool) -> list[St
         StageResult(scale, "sandbox -> dlt load", seconds, peak, count_rows(warehouse, "raw_"))
     )
 
-    build = [
-        str(VENV_BIN / "dbt"),
-        "build",
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-        "--vars",
-        '{as_of: "2026-10-01T00:00:00"}',
-    ]
-    seconds, peak = run_measured(build, env)
+    seconds, peak = run_measured(dbt_build(workdir, "target", "logs"), env)
     results.append(
         StageResult(scale, "dbt build", seconds, peak, count_rows(warehouse, "analytics"))
     )
@@ -161,15 +165,9 @@ def bench_review(
 
 
 def count_postgres_rows(env: dict[str, str], schema_prefix: str) -> int:
-    import psycopg2
+    from pipelines.engines.postgres import connect
 
-    connection = psycopg2.connect(
-        host=env["POSTGRES_HOST"],
-        port=int(env["POSTGRES_PORT"]),
-        user=env["POSTGRES_USER"],
-        password=env["POSTGRES_PASSWORD"],
-        dbname=env["POSTGRES_DB"],
-    )
+    connection = connect(env)
     try:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -206,16 +204,7 @@ def bench_postgres(scale: float, seed: int, workdir: Path) -> list[StageResult]:
         seconds, peak = run_measured([*load, "--scale", str(scale), "--seed", str(seed)], env)
         raw_rows = count_postgres_rows(env, "raw_")
         results = [StageResult(scale, "dlt load (postgres)", seconds, peak, raw_rows)]
-        build = [
-            str(VENV_BIN / "dbt"),
-            "build",
-            "--target-path",
-            str(workdir / f"target-postgres-{scale}"),
-            "--log-path",
-            str(workdir / f"logs-postgres-{scale}"),
-            "--vars",
-            '{as_of: "2026-10-01T00:00:00"}',
-        ]
+        build = dbt_build(workdir, f"target-postgres-{scale}", f"logs-postgres-{scale}")
         seconds, peak = run_measured(build, env)
         marts = count_postgres_rows(env, "analytics")
         results.append(StageResult(scale, "dbt build (postgres)", seconds, peak, marts))
@@ -252,16 +241,7 @@ def bench_spark(scale: float, seed: int, workdir: Path) -> list[StageResult]:
         StageResult(scale, "dlt load (spark)", seconds, peak, raw_rows),
         StageResult(scale, "register (spark)", register_seconds, register_peak, raw_rows),
     ]
-    build = [
-        str(VENV_BIN / "dbt"),
-        "build",
-        "--target-path",
-        str(workdir / f"target-spark-{scale}"),
-        "--log-path",
-        str(workdir / f"logs-spark-{scale}"),
-        "--vars",
-        '{as_of: "2026-10-01T00:00:00"}',
-    ]
+    build = dbt_build(workdir, f"target-spark-{scale}", f"logs-spark-{scale}")
     seconds, peak = run_measured(build, env)
     marts = directory / "warehouse" / "analytics.db"
     rows = sum(pq.read_metadata(path).num_rows for path in marts.glob("*/*.parquet"))

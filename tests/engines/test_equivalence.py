@@ -70,12 +70,15 @@ def test_marts_are_known():
     assert keys["fct_metrics_weekly"] == ("metric_name", "week_start", "segment")
 
 
-@pytest.mark.parametrize("mart", sorted(mart_keys()))
-def test_postgres_marts_equal_duckdb(mart, duckdb_warehouse, postgres_warehouse):
-    key = mart_keys()[mart]
+def assert_equal_to_duckdb(mart: str, duckdb_warehouse: Warehouse, other: Warehouse) -> None:
     expected = duckdb_warehouse.rows(mart)
     assert expected, f"{mart} is empty on DuckDB: nothing would be compared"
-    assert differences(key, expected, postgres_warehouse.rows(mart)) == []
+    assert differences(mart_keys()[mart], expected, other.rows(mart)) == []
+
+
+@pytest.mark.parametrize("mart", sorted(mart_keys()))
+def test_postgres_marts_equal_duckdb(mart, duckdb_warehouse, postgres_warehouse):
+    assert_equal_to_duckdb(mart, duckdb_warehouse, postgres_warehouse)
 
 
 # The first comparison waits for the load and a local-mode build of every node (minutes).
@@ -83,7 +86,4 @@ def test_postgres_marts_equal_duckdb(mart, duckdb_warehouse, postgres_warehouse)
 @pytest.mark.timeout(1800)
 @pytest.mark.parametrize("mart", sorted(mart_keys()))
 def test_spark_marts_equal_duckdb(mart, duckdb_warehouse, spark_warehouse):
-    key = mart_keys()[mart]
-    expected = duckdb_warehouse.rows(mart)
-    assert expected, f"{mart} is empty on DuckDB: nothing would be compared"
-    assert differences(key, expected, spark_warehouse.rows(mart)) == []
+    assert_equal_to_duckdb(mart, duckdb_warehouse, spark_warehouse)

@@ -100,16 +100,10 @@ def duckdb_reader(path: Path) -> Callable[[str], list[Row]]:
 
 
 def postgres_reader(env: dict[str, str]) -> Callable[[str], list[Row]]:
-    import psycopg2
+    from pipelines.engines.postgres import connect
 
     def read(mart: str) -> list[Row]:
-        connection = psycopg2.connect(
-            host=env["POSTGRES_HOST"],
-            port=int(env["POSTGRES_PORT"]),
-            user=env["POSTGRES_USER"],
-            password=env["POSTGRES_PASSWORD"],
-            dbname=env["POSTGRES_DB"],
-        )
+        connection = connect(env)
         try:
             with connection.cursor() as cursor:
                 cursor.execute(f"select * from {MARTS_SCHEMA}.{mart}")

@@ -74,19 +74,7 @@ joined as (
 deduplicated as (
 
     select
-        ticket_event_id,
-        audit_id,
-        ticket_id,
-        event_type,
-        status,
-        priority,
-        group_id,
-        previous_value,
-        author_id,
-        is_public,
-        via,
-        linked_linear_identifier,
-        created_at,
+        *,
         row_number() over (partition by ticket_event_id order by load_id desc) as copy_number
     from joined
 
