@@ -1,6 +1,7 @@
 {#-
-    `expression` (a double) rounded to `places` decimal places, as a double. PostgreSQL rounds
-    to places only for numeric; DuckDB and Spark round doubles directly.
+    `expression` (a double) rounded to `places` decimal places, as a double, halves away from
+    zero. PostgreSQL rounds to places only for numeric, and rounds a double's halves to even;
+    DuckDB and Spark round doubles directly, halves away from zero.
 -#}
 {% macro round_places(expression, places) -%}
     {{ return(adapter.dispatch('round_places')(expression, places)) }}

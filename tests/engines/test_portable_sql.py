@@ -37,6 +37,8 @@ FORBIDDEN = (
         r"\bas\s+(varchar|double(\s+precision)?|string|text|jsonb?)\s*\)",
     ),
     ("make_timestamp/to_timestamp", r"\b(make_timestamp|to_timestamp)\s*\("),
+    # PostgreSQL rounds a double's halves to even, DuckDB and Spark away from zero
+    ("round (use round_places)", r"(?<![.\w])round\s*\("),
 )
 # The column types every engine knows (DDL of enforced contracts, see portable_type).
 PORTABLE_TYPES = {
@@ -102,6 +104,7 @@ def test_no_engine_only_sql(path):
         ("select cast(x as double) from t", "engine type names (use portable_type)"),
         ("select cast(x as double precision) from t", "engine type names (use portable_type)"),
         ("select to_timestamp(x) from t", "make_timestamp/to_timestamp"),
+        ("select round(x * 60) from t", "round (use round_places)"),
     ],
 )
 def test_each_forbidden_construct_is_caught(sql, what):

@@ -738,11 +738,13 @@ due as (
             when crossing_from is not null then crossing_from
             when is_running then {{ as_of() }}
         end as due_base_at,
-        cast(round(60 * case
+        -- half a second rounds up on every engine (round_places; PostgreSQL's round of a double
+        -- would round it to even)
+        cast({{ round_places('60 * case
             when not is_pausable then target_minutes
             when crossing_from is not null then crossing_remaining
             when is_running then target_minutes - elapsed_minutes
-        end) as {{ dbt.type_bigint() }}) as due_after_seconds
+        end', 0) }} as {{ dbt.type_bigint() }}) as due_after_seconds
     from measured
 
 ),
