@@ -30,8 +30,8 @@ def session_settings(directory: Path) -> dict[str, str]:
     """What the `spark` profile passes to the session (see profiles.example.yml)."""
     return {
         "spark.master": "local[2]",
-        # The SLA models' range joins (business clocks) need more than the default 1g heap.
-        "spark.driver.memory": "3g",
+        # Planning the SLA models takes more than the default 1g heap.
+        "spark.driver.memory": "4g",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": "2",
         "spark.ui.enabled": "false",
