@@ -240,7 +240,8 @@ business_time_clock as (
 {% macro business_clock_instant(alias, clock_value) -%}
     {{ dbt.dateadd(
         'second',
-        'cast(round((' ~ clock_value ~ ' - ' ~ alias ~ '.open_minutes_before) * 60) as bigint)',
+        'cast(' ~ round_places('(' ~ clock_value ~ ' - ' ~ alias ~ '.open_minutes_before) * 60', 0)
+            ~ ' as bigint)',
         alias ~ '.valid_from'
     ) }}
 {%- endmacro %}

@@ -19,7 +19,14 @@ import requests
 from dlt.common.configuration.exceptions import ConfigFieldMissingException
 
 from pipelines.common.errors import SourceError
-from pipelines.loader import SOURCES, load, temporary_environment, warehouse_path
+from pipelines.loader import (
+    DESTINATIONS,
+    SOURCES,
+    destination_name,
+    load,
+    temporary_environment,
+    warehouse_path,
+)
 
 if TYPE_CHECKING:
     from pipelines.sandbox.server import Sandbox
@@ -104,10 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="DuckDB file (default: $WAREHOUSE_PATH or warehouse.duckdb)",
     )
+    load_cmd.add_argument(
+        "--destination",
+        choices=DESTINATIONS,
+        default=None,
+        help="duckdb (default: $WAREHOUSE_DESTINATION or duckdb), postgres, or filesystem "
+        "(Parquet files for Spark); credentials from .dlt/secrets.toml or env vars",
+    )
     _add_sandbox_options(load_cmd)
 
     summary = commands.add_parser("summary", help="row counts per mart and a headline metric")
     summary.add_argument("--warehouse", type=Path, default=None)
+    summary.add_argument(
+        "--destination",
+        choices=("duckdb", "postgres", "spark"),
+        default=None,
+        help="the warehouse's engine (default: duckdb, or postgres with WAREHOUSE_DESTINATION)",
+    )
     return parser
 
 
@@ -185,22 +205,24 @@ def run_sandbox(args: argparse.Namespace) -> None:
 def run_load(args: argparse.Namespace) -> None:
     sources = SOURCES if args.source == "all" else (args.source,)
     warehouse = (args.warehouse or warehouse_path()).resolve()
+    destination = args.destination or destination_name()
     if args.sandbox:
         with _sandbox_environment(args):
-            results = load(sources, warehouse)
+            results = load(sources, warehouse, destination)
     else:
-        results = load(sources, warehouse)
+        results = load(sources, warehouse, destination)
     for result in results:
         total = sum(result.rows.values())
         tables = len(result.rows)
         print(f"{result.source:<11} {total:>8} rows -> {result.dataset} ({tables} tables)")
-    print(f"warehouse: {warehouse}")
+    print(f"warehouse: {warehouse if destination == 'duckdb' else destination}")
 
 
 def run_summary(args: argparse.Namespace) -> None:
     from pipelines.summary import print_summary
 
-    print_summary((args.warehouse or warehouse_path()).resolve())
+    destination = args.destination or {"postgres": "postgres"}.get(destination_name(), "duckdb")
+    print_summary((args.warehouse or warehouse_path()).resolve(), destination)
 
 
 def explain(error: BaseException) -> str | None:

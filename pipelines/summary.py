@@ -3,54 +3,96 @@ and the weekly review: the last full week's value of each targeted metric, with 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-
-import duckdb
-from duckdb import DuckDBPyConnection
+from typing import Any
 
 MARTS_SCHEMA = "analytics"
 
-# (label, mart, SQL over that mart); shown when the mart exists.
+# (label, mart, aggregate, column, filter); shown when the mart exists.
 HEADLINES = (
     (
         "median first reply (min)",
         "fct_support_tickets",
-        "select median(first_reply_minutes) from analytics.fct_support_tickets "
-        "where not is_deleted",
+        "median",
+        "first_reply_minutes",
+        "not is_deleted",
     ),
-    (
-        "median lead time (days)",
-        "fct_linear_issues",
-        "select median(lead_time_minutes) / 1440 from analytics.fct_linear_issues",
-    ),
-    ("total ARR", "dim_accounts", "select sum(arr) from analytics.dim_accounts"),
+    ("median lead time (days)", "fct_linear_issues", "median", "lead_time_minutes / 1440", "true"),
+    ("total ARR", "dim_accounts", "sum", "arr", "true"),
 )
+# PostgreSQL has no median(): the continuous 50th percentile is the same number.
+MEDIAN = {
+    "duckdb": "median({})",
+    "spark": "median({})",  # read through DuckDB
+    "postgres": "percentile_cont(0.5) within group (order by {})",
+}
+
+Query = Callable[[str], list[tuple[Any, ...]]]
 
 
-def print_summary(warehouse: Path) -> None:
-    connection = duckdb.connect(str(warehouse), read_only=True)
+def headline_sql(mart: str, aggregate: str, column: str, where: str, destination: str) -> str:
+    template = MEDIAN[destination] if aggregate == "median" else f"{aggregate}({{}})"
+    return f"select {template.format(column)} from {MARTS_SCHEMA}.{mart} where {where}"
+
+
+def _connect(destination: str, warehouse: Path) -> tuple[Query, Callable[[], None], str]:
+    """A query function on the warehouse, its close, and how to name the warehouse."""
+    if destination == "postgres":
+        from pipelines.engines.postgres import connect, connection_settings
+
+        settings = connection_settings()
+        connection = connect()
+
+        def query(sql: str) -> list[tuple[Any, ...]]:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                return cursor.fetchall()
+
+        name = f"postgresql://{settings['host']}:{settings['port']}/{settings['dbname']}"
+        return query, connection.close, name
+    import duckdb
+
+    if destination == "spark":
+        # Spark's marts are Parquet folders: DuckDB reads them without starting a JVM.
+        from pipelines.engines.spark import spark_dir
+
+        marts = spark_dir() / "warehouse" / f"{MARTS_SCHEMA}.db"
+        duck = duckdb.connect()
+        duck.execute(f"create schema {MARTS_SCHEMA}")
+        for folder in sorted(path for path in marts.iterdir() if path.is_dir()):
+            duck.execute(
+                f"create table {MARTS_SCHEMA}.{folder.name} as "
+                f"select * from read_parquet('{folder}/*.parquet')"
+            )
+        return (lambda sql: duck.execute(sql).fetchall()), duck.close, str(marts)
+    duck = duckdb.connect(str(warehouse), read_only=True)
+    return (lambda sql: duck.execute(sql).fetchall()), duck.close, str(warehouse)
+
+
+def print_summary(warehouse: Path, destination: str = "duckdb") -> None:
+    query, close, name = _connect(destination, warehouse)
     try:
         marts = [
             row[0]
-            for row in connection.execute(
+            for row in query(
                 "select table_name from information_schema.tables "
-                "where table_schema = ? and table_type = 'BASE TABLE' order by 1",
-                [MARTS_SCHEMA],
-            ).fetchall()
+                f"where table_schema = '{MARTS_SCHEMA}' and table_type = 'BASE TABLE' order by 1"
+            )
         ]
-        print(f"warehouse: {warehouse}")
+        print(f"warehouse: {name}")
         for mart in marts:
-            count = connection.execute(f'select count(*) from {MARTS_SCHEMA}."{mart}"').fetchall()
+            count = query(f'select count(*) from {MARTS_SCHEMA}."{mart}"')
             print(f"  {MARTS_SCHEMA}.{mart:<32} {count[0][0]:>10,} rows")
-        for label, mart, sql in HEADLINES:
+        for label, mart, aggregate, column, where in HEADLINES:
             if mart in marts:
-                value = connection.execute(sql).fetchall()[0][0]
+                value = query(headline_sql(mart, aggregate, column, where, destination))[0][0]
                 shown = "n/a" if value is None else f"{value:,.1f}"
                 print(f"  {label:<40} {shown:>10}")
         if {"fct_metric_targets", "fct_metrics_weekly"} <= set(marts):
-            print_weekly_review(connection)
+            print_weekly_review(query)
     finally:
-        connection.close()
+        close()
 
 
 # Each target with the value of its metric and segment in the last week that ended by as_of
@@ -63,7 +105,7 @@ with as_of as (
 last_week as (
     select max(week_start) as week_start
     from {MARTS_SCHEMA}.fct_metrics_weekly, as_of
-    where week_start + interval 7 day <= as_of.as_of
+    where week_start + interval '7 days' <= as_of.as_of
 )
 select
     targets.metric_name,
@@ -90,8 +132,8 @@ def _number(value: float | None) -> str:
     return "n/a" if value is None else f"{value:,.2f}"
 
 
-def print_weekly_review(connection: DuckDBPyConnection) -> None:
-    rows = connection.execute(WEEKLY_REVIEW_SQL).fetchall()
+def print_weekly_review(query: Query) -> None:
+    rows = query(WEEKLY_REVIEW_SQL)
     if not rows:
         return
     week = rows[0][2]

@@ -108,16 +108,23 @@ def snapshot_differences(expected: Snapshot, actual: Snapshot) -> list[str]:
 
 
 def run_dbt(
-    warehouse: Path, *args: str, target_dir: Path, as_of: str | None = AS_OF
+    warehouse: Path,
+    *args: str,
+    target_dir: Path,
+    as_of: str | None = AS_OF,
+    extra_env: dict[str, str] | None = None,
+    timeout: int = 900,
 ) -> subprocess.CompletedProcess:
     """`dbt <args>` in a subprocess on `warehouse` (in-process dbt would keep the file open).
 
     `as_of=None` leaves the var unset: the models then measure at the current time.
+    `extra_env` selects another engine (DBT_TARGET and its connection settings).
     """
     env = {
         **os.environ,
         "WAREHOUSE_PATH": str(warehouse),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        **(extra_env or {}),
     }
     return subprocess.run(
         [
@@ -133,7 +140,7 @@ def run_dbt(
         env=env,
         capture_output=True,
         text=True,
-        timeout=900,
+        timeout=timeout,
     )
 
 

@@ -8,7 +8,7 @@
 {%- endmacro %}
 
 {% macro default__local_to_utc(local_timestamp, time_zone) -%}
-    cast(({{ local_timestamp }} at time zone {{ time_zone }}) at time zone 'UTC' as {{ dbt.type_timestamp() }})
+    cast((({{ local_timestamp }}) at time zone {{ time_zone }}) at time zone 'UTC' as {{ dbt.type_timestamp() }})
 {%- endmacro %}
 
 {#- timezone(zone, timestamp) reads the timestamp as wall-clock time in the zone (an instant);

@@ -17,7 +17,3 @@
 {% macro spark__percentile(expression, fraction) -%}
     percentile({{ expression }}, {{ fraction }})
 {%- endmacro %}
-
-{% macro median(expression) -%}
-    {{ percentile(expression, 0.5) }}
-{%- endmacro %}

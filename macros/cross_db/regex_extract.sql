@@ -7,6 +7,11 @@
     (regexp_match({{ text }}, '{{ pattern }}'))[{{ group }}]
 {%- endmacro %}
 
+{#- DuckDB and Spark return '' when nothing matches. -#}
 {% macro duckdb__regex_extract(text, pattern, group) -%}
+    nullif(regexp_extract({{ text }}, '{{ pattern }}', {{ group }}), '')
+{%- endmacro %}
+
+{% macro spark__regex_extract(text, pattern, group) -%}
     nullif(regexp_extract({{ text }}, '{{ pattern }}', {{ group }}), '')
 {%- endmacro %}

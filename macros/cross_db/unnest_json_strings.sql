@@ -13,3 +13,8 @@
 {% macro duckdb__unnest_json_strings(column) -%}
     unnest(from_json(cast({{ column }} as json), '["varchar"]'))
 {%- endmacro %}
+
+{#- Spark keeps JSON in strings (see portable_type). -#}
+{% macro spark__unnest_json_strings(column) -%}
+    explode(from_json({{ column }}, 'array<string>'))
+{%- endmacro %}

@@ -10,3 +10,8 @@
 {% macro default__url_host(url) -%}
     nullif(regexp_replace(lower(trim({{ url }})), '^([a-z]+://)?(www\.)?([^/:?#]*).*$', '\3'), '')
 {%- endmacro %}
+
+{#- Spark's regexp_replace names groups `$3`: take the host as a capture group instead. -#}
+{% macro spark__url_host(url) -%}
+    nullif(regexp_extract(lower(trim({{ url }})), '^([a-z]+://)?(www[.])?([^/:?#]*)', 3), '')
+{%- endmacro %}

@@ -29,6 +29,7 @@
 {%- endmacro %}
 
 {% macro raw_column(table, name, type, required=false) -%}
+    {%- set type = portable_type(type) -%}
     {%- set parts = [] -%}
     {%- for column, data_type in table.columns.items() -%}
         {%- if column == name or column.startswith(name ~ '__v_') -%}

@@ -40,13 +40,23 @@ workflow_states as (
 
 ),
 
+numbered_changes as (
+
+    select
+        issue_id,
+        from_state_id,
+        row_number() over (partition by issue_id order by created_at, issue_history_id) as change_number
+    from state_changes
+
+),
+
 first_changes as (
 
     select
         issue_id,
         from_state_id
-    from state_changes
-    qualify row_number() over (partition by issue_id order by created_at, issue_history_id) = 1
+    from numbered_changes
+    where change_number = 1
 
 ),
 
@@ -57,7 +67,7 @@ starts as (
         coalesce(first_changes.from_state_id, issues.state_id) as state_id,
         issues.created_at as valid_from,
         -- sorts before a change at the same instant
-        cast(null as varchar) as issue_history_id
+        cast(null as {{ portable_type('varchar') }}) as issue_history_id
     from issues
     left join first_changes
         on issues.issue_id = first_changes.issue_id

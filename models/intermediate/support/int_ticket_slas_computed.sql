@@ -450,11 +450,17 @@ ticket_fields as (
 
 condition_values as (
 
+    -- each instance with every policy (alone when there is none) and each of its conditions
     select
         ticket_fields.ticket_id,
         ticket_fields.metric,
         ticket_fields.instance_number,
-        conditions.sla_policy_id,
+        ticket_fields.priority,
+        ticket_fields.started_at,
+        ticket_fields.status_at_as_of,
+        ticket_fields.stopped_at,
+        policies.sla_policy_id,
+        policies.policy_position,
         conditions.condition_group,
         conditions.condition_field,
         conditions.condition_operator,
@@ -466,7 +472,10 @@ condition_values as (
             when 'via_id' then ticket_fields.via_id
         end as ticket_value
     from ticket_fields
-    cross join conditions
+    left join policies
+        on 1 = 1
+    left join conditions
+        on policies.sla_policy_id = conditions.sla_policy_id
 
 ),
 
@@ -476,7 +485,12 @@ condition_results as (
         ticket_id,
         metric,
         instance_number,
+        priority,
+        started_at,
+        status_at_as_of,
+        stopped_at,
         sla_policy_id,
+        policy_position,
         condition_group,
         case
             when condition_field not in ('priority', 'group_id', 'type', 'via_id') then false
@@ -488,118 +502,132 @@ condition_results as (
 
 ),
 
-policy_results as (
+policy_candidates as (
 
+    -- whether each policy's conditions hold: all of `all`, and one of `any` when it has some
     select
         ticket_id,
         metric,
         instance_number,
+        priority,
+        started_at,
+        status_at_as_of,
+        stopped_at,
         sla_policy_id,
-        min(case when condition_group = 'all' and not holds then 0 else 1 end) = 1 as all_hold,
-        max(case when condition_group = 'any' then 1 else 0 end) = 0
-        or max(case when condition_group = 'any' and holds then 1 else 0 end) = 1 as any_holds
+        policy_position,
+        sla_policy_id is not null
+        and min(case when condition_group = 'all' and not holds then 0 else 1 end) = 1
+        and (
+            max(case when condition_group = 'any' then 1 else 0 end) = 0
+            or max(case when condition_group = 'any' and holds then 1 else 0 end) = 1
+        ) as policy_holds
     from condition_results
-    group by ticket_id, metric, instance_number, sla_policy_id
+    group by
+        ticket_id,
+        metric,
+        instance_number,
+        priority,
+        started_at,
+        status_at_as_of,
+        stopped_at,
+        sla_policy_id,
+        policy_position
 
 ),
 
 matches as (
 
+    -- first the policies that hold, by position: the first applies
     select
-        ticket_fields.ticket_id,
-        ticket_fields.metric,
-        ticket_fields.instance_number,
-        policies.sla_policy_id,
+        ticket_id,
+        metric,
+        instance_number,
+        priority,
+        started_at,
+        status_at_as_of,
+        stopped_at,
+        case when policy_holds then sla_policy_id end as sla_policy_id,
         row_number() over (
-            partition by ticket_fields.ticket_id, ticket_fields.metric, ticket_fields.instance_number
-            order by policies.policy_position, policies.sla_policy_id
+            partition by ticket_id, metric, instance_number
+            order by case when policy_holds then 0 else 1 end, policy_position, sla_policy_id
         ) as match_rank
-    from ticket_fields
-    cross join policies
-    left join policy_results
-        on
-            ticket_fields.ticket_id = policy_results.ticket_id
-            and ticket_fields.metric = policy_results.metric
-            and ticket_fields.instance_number = policy_results.instance_number
-            and policies.sla_policy_id = policy_results.sla_policy_id
-    where coalesce(policy_results.all_hold, true) and coalesce(policy_results.any_holds, true)
+    from policy_candidates
 
 ),
 
 targeted as (
 
     select
-        ticket_fields.ticket_id,
-        ticket_fields.metric,
-        ticket_fields.instance_number,
-        ticket_fields.started_at,
-        ticket_fields.status_at_as_of,
-        ticket_fields.stopped_at,
-        coalesce(ticket_fields.stopped_at, {{ as_of() }}) as measured_to,
+        matches.ticket_id,
+        matches.metric,
+        matches.instance_number,
+        matches.started_at,
+        matches.status_at_as_of,
+        matches.stopped_at,
+        coalesce(matches.stopped_at, {{ as_of() }}) as measured_to,
         policy_metrics.sla_policy_id,
         policy_metrics.target_minutes,
         policy_metrics.is_business_hours
-    from ticket_fields
-    left join matches
-        on
-            ticket_fields.ticket_id = matches.ticket_id
-            and ticket_fields.metric = matches.metric
-            and ticket_fields.instance_number = matches.instance_number
-            and matches.match_rank = 1
+    from matches
     left join policy_metrics
         on
             matches.sla_policy_id = policy_metrics.sla_policy_id
-            and ticket_fields.metric = policy_metrics.metric
-            and ticket_fields.priority = policy_metrics.priority
+            and matches.metric = policy_metrics.metric
+            and matches.priority = policy_metrics.priority
+    where matches.match_rank = 1
+
+),
+
+clock_kinds as (
+
+    select true as is_business_hours
+    union all
+    select false as is_business_hours
 
 ),
 
 active_stretches as (
 
-    -- the stretches in which a pausable metric runs, with the business clock at both ends
+    -- the stretches in which each pausable metric runs, with the business clock at both ends
     select
-        targeted.ticket_id,
-        targeted.metric,
-        targeted.target_minutes,
-        targeted.is_business_hours,
+        status_intervals.ticket_id,
+        metric_names.metric,
         status_intervals.interval_number,
         status_intervals.valid_from,
         status_intervals.valid_to,
         {{ business_clock('from_clock', 'status_intervals.valid_from') }} as from_clock,
         {{ business_clock('to_clock', 'status_intervals.valid_to') }} as to_clock
-    from targeted
-    inner join status_intervals
+    from status_intervals
+    inner join metric_names
         on
-            targeted.ticket_id = status_intervals.ticket_id
-            and (
-                {%- for metric, statuses in pausable.items() %}
-                    (targeted.metric = '{{ metric }}' and status_intervals.status in {{ statuses }})
-                    {%- if not loop.last %} or{% endif %}
-                {%- endfor %}
-            )
+            {%- for metric, statuses in pausable.items() %}
+                (metric_names.metric = '{{ metric }}' and status_intervals.status in {{ statuses }})
+                {%- if not loop.last %} or{% endif %}
+            {%- endfor %}
     left join default_schedule
         on 1 = 1
     {{ business_clock_join('from_clock', 'default_schedule.schedule_id', 'status_intervals.valid_from') }}
     {{ business_clock_join('to_clock', 'default_schedule.schedule_id', 'status_intervals.valid_to') }}
-    where targeted.target_minutes is not null
 
 ),
 
 active_intervals as (
 
+    -- counted both ways (business and calendar minutes): each target says which one it uses
     select
-        ticket_id,
-        metric,
-        target_minutes,
-        is_business_hours,
-        interval_number,
-        valid_from,
-        from_clock,
+        active_stretches.ticket_id,
+        active_stretches.metric,
+        clock_kinds.is_business_hours,
+        active_stretches.interval_number,
+        active_stretches.valid_from,
+        active_stretches.from_clock,
         case
-            when is_business_hours then to_clock - from_clock
-            else {{ minutes_between('valid_from', 'valid_to') }}
+            when clock_kinds.is_business_hours
+                then active_stretches.to_clock - active_stretches.from_clock
+            else {{ minutes_between('active_stretches.valid_from', 'active_stretches.valid_to') }}
         end as active_minutes
     from active_stretches
+    cross join clock_kinds
 
 ),
 
@@ -608,13 +636,12 @@ active_cumulative as (
     select
         ticket_id,
         metric,
-        target_minutes,
         is_business_hours,
         valid_from,
         from_clock,
         active_minutes,
         coalesce(sum(active_minutes) over (
-            partition by ticket_id, metric
+            partition by ticket_id, metric, is_business_hours
             order by interval_number
             rows between unbounded preceding and 1 preceding
         ), 0) as minutes_before
@@ -627,28 +654,16 @@ pausable_elapsed as (
     select
         ticket_id,
         metric,
+        is_business_hours,
         sum(active_minutes) as elapsed_minutes
     from active_intervals
-    group by ticket_id, metric
-
-),
-
-crossings as (
-
-    -- the stretch in which a pausable metric reached its target
-    select
-        ticket_id,
-        metric,
-        valid_from,
-        from_clock,
-        target_minutes - minutes_before as remaining_minutes
-    from active_cumulative
-    where minutes_before <= target_minutes and target_minutes < minutes_before + active_minutes
+    group by ticket_id, metric, is_business_hours
 
 ),
 
 clocked as (
 
+    -- a pausable metric's crossing: the stretch in which it reached its target
     select
         targeted.ticket_id,
         targeted.metric,
@@ -663,7 +678,7 @@ clocked as (
         targeted.metric in ({{ pausable_metrics }}) as is_pausable,
         crossings.valid_from as crossing_from,
         crossings.from_clock as crossing_clock,
-        crossings.remaining_minutes as crossing_remaining,
+        targeted.target_minutes - crossings.minutes_before as crossing_remaining,
         pausable_elapsed.elapsed_minutes as pausable_minutes,
         {{ business_clock('as_of_clock', as_of()) }} as as_of_clock,
         {{ business_clock('start_clock', 'targeted.started_at') }} as start_clock,
@@ -675,10 +690,14 @@ clocked as (
         on
             targeted.ticket_id = pausable_elapsed.ticket_id
             and targeted.metric = pausable_elapsed.metric
-    left join crossings
+            and targeted.is_business_hours = pausable_elapsed.is_business_hours
+    left join active_cumulative as crossings
         on
             targeted.ticket_id = crossings.ticket_id
             and targeted.metric = crossings.metric
+            and targeted.is_business_hours = crossings.is_business_hours
+            and targeted.target_minutes >= crossings.minutes_before
+            and targeted.target_minutes < crossings.minutes_before + crossings.active_minutes
     {{ business_clock_join('as_of_clock', 'default_schedule.schedule_id', as_of()) }}
     {{ business_clock_join('start_clock', 'default_schedule.schedule_id', 'targeted.started_at') }}
     {{ business_clock_join('stop_clock', 'default_schedule.schedule_id', 'targeted.measured_to') }}
@@ -727,7 +746,12 @@ due as (
         ticket_id,
         metric,
         instance_number,
+        sla_policy_id,
+        target_minutes,
         is_business_hours,
+        stopped_at,
+        elapsed_minutes,
+        is_running,
         case
             when not is_pausable then start_clock + target_minutes
             when crossing_from is not null then crossing_clock + crossing_remaining
@@ -738,58 +762,44 @@ due as (
             when crossing_from is not null then crossing_from
             when is_running then {{ as_of() }}
         end as due_base_at,
-        cast(round(60 * case
+        -- half a second rounds up on every engine (round_places; PostgreSQL's round of a double
+        -- would round it to even)
+        cast({{ round_places('60 * case
             when not is_pausable then target_minutes
             when crossing_from is not null then crossing_remaining
             when is_running then target_minutes - elapsed_minutes
-        end) as {{ dbt.type_bigint() }}) as due_after_seconds
+        end', 0) }} as {{ dbt.type_bigint() }}) as due_after_seconds
     from measured
-
-),
-
-due_instants as (
-
-    select
-        due.ticket_id,
-        due.metric,
-        due.instance_number,
-        case
-            when due.is_business_hours
-                then {{ business_clock_instant('due_segment', 'due.due_clock') }}
-            else {{ dbt.dateadd('second', 'due.due_after_seconds', 'due.due_base_at') }}
-        end as due_at
-    from due
-    left join default_schedule
-        on 1 = 1
-    {{ business_clock_inverse_join('due_segment', 'default_schedule.schedule_id', 'due.due_clock') }}
 
 ),
 
 instances as (
 
     select
-        measured.ticket_id,
-        measured.metric,
-        measured.instance_number,
-        measured.sla_policy_id,
-        measured.target_minutes,
-        measured.is_business_hours,
-        due_instants.due_at,
-        measured.stopped_at as achieved_at,
-        measured.elapsed_minutes,
-        round(measured.elapsed_minutes, 6) > measured.target_minutes as is_breached,
+        due.ticket_id,
+        due.metric,
+        due.instance_number,
+        due.sla_policy_id,
+        due.target_minutes,
+        due.is_business_hours,
         case
-            when round(measured.elapsed_minutes, 6) > measured.target_minutes then 'breached'
-            when measured.stopped_at is not null then 'achieved'
-            when measured.is_running then 'active'
+            when due.is_business_hours
+                then {{ business_clock_instant('due_segment', 'due.due_clock') }}
+            else {{ dbt.dateadd('second', 'due.due_after_seconds', 'due.due_base_at') }}
+        end as due_at,
+        due.stopped_at as achieved_at,
+        due.elapsed_minutes,
+        {{ round_places('due.elapsed_minutes', 6) }} > due.target_minutes as is_breached,
+        case
+            when {{ round_places('due.elapsed_minutes', 6) }} > due.target_minutes then 'breached'
+            when due.stopped_at is not null then 'achieved'
+            when due.is_running then 'active'
             else 'paused'
         end as sla_status
-    from measured
-    left join due_instants
-        on
-            measured.ticket_id = due_instants.ticket_id
-            and measured.metric = due_instants.metric
-            and measured.instance_number = due_instants.instance_number
+    from due
+    left join default_schedule
+        on 1 = 1
+    {{ business_clock_inverse_join('due_segment', 'default_schedule.schedule_id', 'due.due_clock') }}
 
 ),
 

@@ -32,14 +32,25 @@ status_changes as (
 
 ),
 
+numbered_changes as (
+
+    select
+        ticket_id,
+        previous_status,
+        changed_at,
+        row_number() over (partition by ticket_id order by changed_at, ticket_event_id) as change_number
+    from status_changes
+
+),
+
 first_changes as (
 
     select
         ticket_id,
         previous_status,
         changed_at
-    from status_changes
-    qualify row_number() over (partition by ticket_id order by changed_at, ticket_event_id) = 1
+    from numbered_changes
+    where change_number = 1
 
 ),
 

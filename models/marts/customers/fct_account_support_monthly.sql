@@ -225,7 +225,7 @@ created as (
         created_month as month_start,
         count(*) as tickets_created,
         count(first_reply_business_minutes) as first_replied_ticket_count,
-        cast({{ median('first_reply_business_minutes') }} as {{ type_double() }})
+        cast({{ percentile('first_reply_business_minutes', 0.5) }} as {{ portable_type('double precision') }})
             as median_first_reply_business_minutes,
         count(case when satisfaction = 'good' then 1 end) as csat_good_count,
         count(case when satisfaction in ('good', 'bad') then 1 end) as csat_rated_count,
@@ -329,7 +329,7 @@ measured as (
         coalesce(slas.sla_breach_count, 0) as sla_breach_count,
         coalesce(created.escalated_ticket_count, 0) as escalated_ticket_count,
         coalesce(open_bugs.open_linked_bug_count, 0) as open_linked_bug_count,
-        cast(coalesce(arr.arr, 0) as {{ type_double() }}) as arr
+        cast(coalesce(arr.arr, 0) as {{ portable_type('double precision') }}) as arr
     from account_months
     left join created
         on
@@ -361,26 +361,27 @@ scored as (
         *,
         case
             when csat_rated_count > 0
-                then cast(csat_good_count as {{ type_double() }}) / csat_rated_count
+                then cast(csat_good_count as {{ portable_type('double precision') }}) / csat_rated_count
         end as csat,
         case
-            when arr > 0 then cast(tickets_created as {{ type_double() }}) * 100000 / arr
+            when arr > 0 then cast(tickets_created as {{ portable_type('double precision') }}) * 100000 / arr
         end as tickets_per_100k_arr,
         case
             when csat_rated_count > 0
-                then cast(csat_good_count as {{ type_double() }}) * 100 / csat_rated_count
+                then cast(csat_good_count as {{ portable_type('double precision') }}) * 100 / csat_rated_count
         end as csat_score,
         case
             when sla_decided_count > 0
                 then
-                    cast(sla_decided_count - sla_breach_count as {{ type_double() }}) * 100
-                    / sla_decided_count
+                    cast(
+                        sla_decided_count - sla_breach_count as {{ portable_type('double precision') }}
+                    ) * 100 / sla_decided_count
         end as sla_score,
         cast(
             case
                 when open_linked_bug_count >= 4 then 0
                 else 100 - 25 * open_linked_bug_count
-            end as {{ type_double() }}
+            end as {{ portable_type('double precision') }}
         ) as bug_score
     from measured
 

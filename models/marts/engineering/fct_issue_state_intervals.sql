@@ -29,11 +29,13 @@ issues as (
 final as (
 
     select
-        {{ dbt.concat(['intervals.issue_id', "':'", 'cast(intervals.interval_number as varchar)']) }}
-            as issue_state_interval_id,
+        {{ dbt.concat([
+            'intervals.issue_id', "':'", dbt.cast('intervals.interval_number', portable_type('varchar'))
+        ]) }} as issue_state_interval_id,
         intervals.issue_id,
         issues.team_id,
-        intervals.interval_number,
+        -- row_number() is a bigint on DuckDB and PostgreSQL, an int on Spark
+        cast(intervals.interval_number as bigint) as interval_number,
         intervals.state_id,
         intervals.state_name,
         intervals.state_type,

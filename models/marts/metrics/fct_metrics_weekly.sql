@@ -214,7 +214,7 @@ observations as (
         'ticket_count' as metric_name,
         created_at as counted_at,
         segment,
-        cast(null as double precision) as x,
+        cast(null as {{ portable_type('double precision') }}) as x,
         cast(null as {{ dbt.type_int() }}) as numerator,
         cast(null as {{ dbt.type_int() }}) as denominator
     from ticket_segments
@@ -447,7 +447,7 @@ open_bug_observations as (
         'open_bug_count' as metric_name,
         weeks.week_start,
         issues.priority_label as segment,
-        cast(null as double precision) as x,
+        cast(null as {{ portable_type('double precision') }}) as x,
         cast(null as {{ dbt.type_int() }}) as numerator,
         cast(null as {{ dbt.type_int() }}) as denominator
     from weeks
@@ -581,7 +581,7 @@ arr_by_week as (
     select
         weeks.week_start,
         accounts.segment,
-        cast(sum(accounts.arr) as double precision) / 100000 as arr_100k
+        cast(sum(accounts.arr) as {{ portable_type('double precision') }}) / 100000 as arr_100k
     from weeks
     inner join accounts
         on
@@ -673,16 +673,16 @@ final as (
             when metric_kind = 'p90' then x_p90
             when
                 metric_kind = 'ratio' and denominator_sum > 0
-                then cast(numerator_sum as double precision) / denominator_sum
+                then cast(numerator_sum as {{ portable_type('double precision') }}) / denominator_sum
             when metric_kind = 'per_arr' and arr_100k > 0 then numerator_sum / arr_100k
-        end as double precision) as value,  -- noqa: RF04
+        end as {{ portable_type('double precision') }}) as value,  -- noqa: RF04
         cast(case
             when metric_kind in ('ratio', 'per_arr') then numerator_sum
-        end as double precision) as numerator,
+        end as {{ portable_type('double precision') }}) as numerator,
         cast(case
             when metric_kind = 'ratio' then denominator_sum
             when metric_kind = 'per_arr' then arr_100k
-        end as double precision) as denominator,
+        end as {{ portable_type('double precision') }}) as denominator,
         cast(case
             when metric_kind in ('count', 'as_of_count') then record_count
             when metric_kind in ('median', 'p90') then value_count

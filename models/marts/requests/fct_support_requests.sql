@@ -71,9 +71,9 @@ first_other_comments as (
 zendesk_requests as (
 
     select
-        'zendesk:' || cast(ticket_id as varchar) as request_id,
+        'zendesk:' || cast(ticket_id as {{ portable_type('varchar') }}) as request_id,
         'zendesk' as channel,
-        cast(ticket_id as varchar) as source_id,
+        cast(ticket_id as {{ portable_type('varchar') }}) as source_id,
         created_at,
         first_reply_at as first_response_at,
         true as is_tracked,

@@ -182,12 +182,17 @@ final as (
         slas_due,
         slas_achieved,
         slas_breached,
-        case when slas_due > 0 then 1.0 * slas_achieved / slas_due end as attainment,
+        case
+            when slas_due > 0 then cast(slas_achieved as {{ portable_type('double precision') }}) / slas_due
+        end as attainment,
         rolling_28d_slas_due,
         rolling_28d_slas_achieved,
         rolling_28d_slas_breached,
         case
-            when rolling_28d_slas_due > 0 then 1.0 * rolling_28d_slas_achieved / rolling_28d_slas_due
+            when rolling_28d_slas_due > 0
+                then
+                    cast(rolling_28d_slas_achieved as {{ portable_type('double precision') }})
+                    / rolling_28d_slas_due
         end as rolling_28d_attainment,
         target_attainment,
         allowed_breaches,

@@ -100,15 +100,15 @@ replies as (
 
 ),
 
-ratings as (
+rating_versions as (
 
     select
         ticket_id,
-        score
+        score,
+        row_number() over (
+            partition by ticket_id order by updated_at desc, satisfaction_rating_id desc
+        ) as rating_recency
     from {{ ref('stg_zendesk__satisfaction_ratings') }}
-    qualify row_number() over (
-        partition by ticket_id order by updated_at desc, satisfaction_rating_id desc
-    ) = 1
 
 ),
 
@@ -175,6 +175,16 @@ business_summary as (
         end as on_hold_business_minutes
     from interval_business
     group by ticket_id
+
+),
+
+ratings as (
+
+    select
+        ticket_id,
+        score
+    from rating_versions
+    where rating_recency = 1
 
 ),
 

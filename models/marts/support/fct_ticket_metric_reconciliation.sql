@@ -134,7 +134,8 @@ compared as (
 final as (
 
     select
-        {{ dbt.concat(['cast(ticket_id as varchar)', "':'", 'metric_name']) }} as reconciliation_id,
+        {{ dbt.concat([dbt.cast('ticket_id', portable_type('varchar')), "':'", 'metric_name']) }}
+            as reconciliation_id,
         ticket_id,
         metric_name,
         recomputed_minutes,

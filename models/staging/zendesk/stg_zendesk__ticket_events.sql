@@ -71,6 +71,15 @@ joined as (
 
 ),
 
+deduplicated as (
+
+    select
+        *,
+        row_number() over (partition by ticket_event_id order by load_id desc) as copy_number
+    from joined
+
+),
+
 final as (
 
     select
@@ -90,8 +99,8 @@ final as (
         coalesce(lower(via) in ('rule', 'system'), false) or coalesce(author_id < 0, false)
             as is_system_event,
         created_at
-    from joined
-    qualify row_number() over (partition by ticket_event_id order by load_id desc) = 1
+    from deduplicated
+    where copy_number = 1
 
 )
 

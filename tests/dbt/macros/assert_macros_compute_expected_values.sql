@@ -10,7 +10,7 @@ number_checks as (
         {{ minutes_between(
             "cast('2026-01-01 10:00:59' as timestamp)", "cast('2026-01-01 10:01:00' as timestamp)"
         ) }} as actual_value,
-        1.0 / 60 as expected_value
+        1 / 60e0 as expected_value
     union all
     -- two days and 90 seconds: 2 * 1440 + 1.5 = 2881.5
     select
@@ -50,7 +50,7 @@ percentile_checks as (
     -- percentile sits at (4 - 1) * 0.9 = 2.7, between 3 and 10: 3 + 0.7 * (10 - 3) = 7.9
     select
         'median interpolates an even count' as check_name,
-        {{ median('sample_value') }} as actual_value,
+        {{ percentile('sample_value', 0.5) }} as actual_value,
         2.5 as expected_value
     from sample_values
     union all
@@ -63,7 +63,7 @@ percentile_checks as (
     -- 1, 2, 10 -> the middle value, 2 (not the mean, 13 / 3)
     select
         'median of an odd count' as check_name,
-        {{ median('sample_value') }} as actual_value,
+        {{ percentile('sample_value', 0.5) }} as actual_value,
         2.0 as expected_value
     from sample_values
     where sample_value != 3
@@ -88,7 +88,7 @@ text_checks as (
     -- Slack ts 1767225600.000123 is 2026-01-01 00:00:00 UTC and 123 microseconds, exactly
     select
         'epoch_to_timestamp keeps microseconds' as check_name,
-        cast({{ epoch_to_timestamp("'1767225600.000123'") }} as varchar) as actual_value,
+        {{ dbt.cast(epoch_to_timestamp("'1767225600.000123'"), portable_type('varchar')) }} as actual_value,
         '2026-01-01 00:00:00.000123' as expected_value
     union all
     select
@@ -114,21 +114,27 @@ text_checks as (
     -- 09:00 in New York on 2026-03-06 is EST (UTC-5), on 2026-03-09 EDT (UTC-4)
     select
         'local_to_utc before the spring switch' as check_name,
-        cast({{ local_to_utc("cast('2026-03-06 09:00:00' as timestamp)", "'America/New_York'") }} as varchar)
-            as actual_value,
+        cast(
+            {{ local_to_utc("cast('2026-03-06 09:00:00' as timestamp)", "'America/New_York'") }}
+            as {{ portable_type('varchar') }}
+        ) as actual_value,
         '2026-03-06 14:00:00' as expected_value
     union all
     select
         'local_to_utc after the spring switch' as check_name,
-        cast({{ local_to_utc("cast('2026-03-09 09:00:00' as timestamp)", "'America/New_York'") }} as varchar)
-            as actual_value,
+        cast(
+            {{ local_to_utc("cast('2026-03-09 09:00:00' as timestamp)", "'America/New_York'") }}
+            as {{ portable_type('varchar') }}
+        ) as actual_value,
         '2026-03-09 13:00:00' as expected_value
     union all
     -- Tokyo is UTC+9: Monday 09:00 local is Monday 00:00 UTC
     select
         'local_to_utc east of UTC' as check_name,
-        cast({{ local_to_utc("cast('2026-02-02 09:00:00' as timestamp)", "'Asia/Tokyo'") }} as varchar)
-            as actual_value,
+        cast(
+            {{ local_to_utc("cast('2026-02-02 09:00:00' as timestamp)", "'Asia/Tokyo'") }}
+            as {{ portable_type('varchar') }}
+        ) as actual_value,
         '2026-02-02 00:00:00' as expected_value
 
 )

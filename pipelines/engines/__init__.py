@@ -1,0 +1,1 @@
+"""Local engines besides DuckDB: a throwaway PostgreSQL cluster, Spark tables over Parquet."""
