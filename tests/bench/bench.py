@@ -30,6 +30,8 @@ VENV_BIN = Path(sys.executable).parent
 # Run as a script: the project's own packages (the PostgreSQL cluster helper) live at the root.
 sys.path.insert(0, str(REPO_ROOT))
 
+from pipelines.summary import MARTS_SCHEMA  # noqa: E402
+
 
 @dataclass
 class StageResult:
@@ -75,14 +77,16 @@ def run_measured(command: list[str], env: dict[str, str]) -> tuple[float, float]
     return time.perf_counter() - started, peak / 2**20
 
 
-def count_rows(warehouse: Path, schema_prefix: str) -> int:
+def count_rows(warehouse: Path, schemas: str) -> int:
+    """Rows of the tables in the schemas matching the LIKE pattern `schemas`: neither dlt's own
+    tables nor its merge staging datasets (`raw_zendesk_staging`, ...), which hold a copy."""
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
         tables = connection.execute(
             "select table_schema, table_name from information_schema.tables "
-            "where table_schema like ? and table_type = 'BASE TABLE' "
-            "and table_name not like '\\_dlt%' escape '\\'",
-            [f"{schema_prefix}%"],
+            "where table_schema like ? and table_schema not like '%\\_staging' escape '\\' "
+            "and table_type = 'BASE TABLE' and table_name not like '\\_dlt%' escape '\\'",
+            [schemas],
         ).fetchall()
         return sum(
             connection.execute(f'select count(*) from "{schema}"."{table}"').fetchall()[0][0]
@@ -126,12 +130,12 @@ def bench_scale(scale: float, seed: int, workdir: Path, review: bool) -> list[St
     ]
     seconds, peak = run_measured(load, env)
     results.append(
-        StageResult(scale, "sandbox -> dlt load", seconds, peak, count_rows(warehouse, "raw_"))
+        StageResult(scale, "sandbox -> dlt load", seconds, peak, count_rows(warehouse, "raw_%"))
     )
 
     seconds, peak = run_measured(dbt_build(workdir, "target", "logs"), env)
     results.append(
-        StageResult(scale, "dbt build", seconds, peak, count_rows(warehouse, "analytics"))
+        StageResult(scale, "dbt build", seconds, peak, count_rows(warehouse, MARTS_SCHEMA))
     )
     if review:
         results += bench_review(scale, warehouse, workdir, env)
@@ -160,11 +164,12 @@ def bench_review(
     for stage in ("review, cold base", "review, base reused"):
         seconds, peak = run_measured(review, env)
         database = workdir / "review" / "review.duckdb"
-        results.append(StageResult(scale, stage, seconds, peak, count_rows(database, "head_")))
+        results.append(StageResult(scale, stage, seconds, peak, count_rows(database, "head_%")))
     return results
 
 
-def count_postgres_rows(env: dict[str, str], schema_prefix: str) -> int:
+def count_postgres_rows(env: dict[str, str], schemas: str) -> int:
+    """count_rows on PostgreSQL."""
     from pipelines.engines.postgres import connect
 
     connection = connect(env)
@@ -172,9 +177,9 @@ def count_postgres_rows(env: dict[str, str], schema_prefix: str) -> int:
         with connection.cursor() as cursor:
             cursor.execute(
                 "select table_schema, table_name from information_schema.tables "
-                "where table_schema like %s and table_type = 'BASE TABLE' "
-                "and table_name not like '\\_dlt%%'",
-                (f"{schema_prefix}%",),
+                "where table_schema like %s and table_schema not like '%%\\_staging' "
+                "and table_type = 'BASE TABLE' and table_name not like '\\_dlt%%'",
+                (schemas,),
             )
             total = 0
             for schema, table in cursor.fetchall():
@@ -202,11 +207,11 @@ def bench_postgres(scale: float, seed: int, workdir: Path) -> list[StageResult]:
         python = str(VENV_BIN / "python")
         load = [python, "-m", "pipelines", "load", "--sandbox", "--destination", "postgres"]
         seconds, peak = run_measured([*load, "--scale", str(scale), "--seed", str(seed)], env)
-        raw_rows = count_postgres_rows(env, "raw_")
+        raw_rows = count_postgres_rows(env, "raw_%")
         results = [StageResult(scale, "dlt load (postgres)", seconds, peak, raw_rows)]
         build = dbt_build(workdir, f"target-postgres-{scale}", f"logs-postgres-{scale}")
         seconds, peak = run_measured(build, env)
-        marts = count_postgres_rows(env, "analytics")
+        marts = count_postgres_rows(env, MARTS_SCHEMA)
         results.append(StageResult(scale, "dbt build (postgres)", seconds, peak, marts))
         return results
     finally:
