@@ -9,7 +9,6 @@ from __future__ import annotations
 import functools
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import requests
@@ -22,8 +21,6 @@ from pipelines.sandbox.vendors.linear_schema import SCHEMA_PATH
 from tests.sandbox_helpers import NOW, START, single_vendor_company
 
 API_KEY = SANDBOX_CREDENTIALS["linear"]["api_key"]
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-OFFICIAL_SDL = SHARED / "specs" / "linear" / "schema.graphql"
 
 
 @functools.cache

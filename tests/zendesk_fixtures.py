@@ -24,8 +24,6 @@ from tests.sandbox_helpers import NOW, START, single_vendor_company
 
 # Zendesk's incremental exports leave out the last minute before the request.
 EXPORT_LAG = timedelta(minutes=1)
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-ZENDESK_SPEC = SHARED / "specs" / "zendesk" / "openapi.yaml"
 
 # Entities each raw table mirrors, and the instant its endpoint serves (exports lag a minute).
 RAW_TABLES = {

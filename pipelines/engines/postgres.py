@@ -44,7 +44,8 @@ def find_bin_dir() -> Path:
     )
     if not candidates:
         raise PostgresUnavailableError(
-            "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's `postgresql`"
+            "PostgreSQL server binaries (initdb, pg_ctl) not found: install Debian's `postgresql` "
+            "(`make engines` does, as root)"
         )
     return Path(candidates[-1]).parent
 

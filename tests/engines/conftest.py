@@ -26,7 +26,9 @@ def postgres_env() -> Iterator[dict[str, str]]:
     except PostgresUnavailableError as error:
         pytest.skip(str(error))
     if os.geteuid() == 0 and shutil.which("runuser") is None:
-        pytest.skip("running as root without runuser: cannot start PostgreSQL unprivileged")
+        pytest.skip(
+            "running as root without runuser (util-linux): PostgreSQL refuses to run as root"
+        )
     # Not under pytest's own tmp folder: that one is private to root, and the server runs as
     # an unprivileged user when the tests run as root.
     directory = Path(tempfile.mkdtemp(prefix="postgres-test-"))
@@ -43,7 +45,10 @@ def postgres_env() -> Iterator[dict[str, str]]:
 def spark_env() -> Iterator[dict[str, str]]:
     """A local Spark metastore and warehouse folder, and where dlt writes the raw Parquet."""
     if shutil.which("java") is None:
-        pytest.skip("no Java runtime (Spark needs Java 17): install default-jre-headless")
+        pytest.skip(
+            "no Java runtime (Spark needs Java 17): install default-jre-headless "
+            "(`make engines` does, as root)"
+        )
     try:
         import pyspark  # noqa: F401
     except ImportError:

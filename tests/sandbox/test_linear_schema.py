@@ -37,7 +37,6 @@ from pipelines.linear.queries import all_queries
 from pipelines.sandbox.server import SandboxServer
 from pipelines.sandbox.vendors.linear_schema import ROOT_CONNECTIONS, SCHEMA_PATH
 from tests.linear_fixtures import (
-    OFFICIAL_SDL,
     build_linear_company,
     lid,
     official_schema,
@@ -46,6 +45,7 @@ from tests.linear_fixtures import (
 )
 from tests.sandbox_helpers import NOW
 from tests.sandbox_helpers import serve as running_sandbox
+from tests.vendor_specs import LINEAR_SDL, missing
 
 # The types the Linear source reads, and where the test reads all of their records.
 SOURCE_TYPES = {
@@ -233,9 +233,9 @@ def answer(official: GraphQLSchema, server: SandboxServer, query: str) -> dict[s
 
 
 def test_served_sdl_is_linears_published_schema():
-    if not OFFICIAL_SDL.exists():
-        pytest.skip(f"Linear's published SDL is not available at {OFFICIAL_SDL}")
-    assert SCHEMA_PATH.read_bytes() == OFFICIAL_SDL.read_bytes()
+    if not LINEAR_SDL.exists():
+        pytest.skip(missing(LINEAR_SDL))
+    assert SCHEMA_PATH.read_bytes() == LINEAR_SDL.read_bytes()
 
 
 # A real record for each lookup by id (an unknown id is Linear's "Entity not found" error).

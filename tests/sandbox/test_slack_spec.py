@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -23,9 +22,8 @@ from pipelines.sandbox.server import SandboxServer
 from tests.sandbox_helpers import NOW
 from tests.sandbox_helpers import serve as running_sandbox
 from tests.slack_fixtures import TOKEN, expected_messages, generated_company, tiny_company
+from tests.vendor_specs import SLACK_OPENAPI, missing
 
-SPEC = Path(__file__).resolve().parents[2].parent / "shared" / "specs" / "slack"
-SPEC_FILE = SPEC / "slack_web_openapi_v2.json"
 METHODS = (
     "auth.test",
     "conversations.list",
@@ -54,7 +52,7 @@ def relax(schema: Any) -> Any:
 
 @cache
 def validators() -> dict[str, Draft4Validator]:
-    spec = json.loads(SPEC_FILE.read_text())
+    spec = json.loads(SLACK_OPENAPI.read_text())
     definitions = relax(spec["definitions"])
     definitions["objs_message"]["properties"]["edited"] = {
         "type": "object",
@@ -87,9 +85,7 @@ def assert_valid(method: str, body: dict[str, Any]) -> None:
     )
 
 
-pytestmark = pytest.mark.skipif(
-    not SPEC_FILE.exists(), reason=f"Slack OpenAPI spec not found at {SPEC_FILE}"
-)
+pytestmark = pytest.mark.skipif(not SLACK_OPENAPI.exists(), reason=missing(SLACK_OPENAPI))
 
 
 @pytest.fixture(scope="module")

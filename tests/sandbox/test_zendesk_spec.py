@@ -15,11 +15,10 @@ import pytest
 import yaml
 
 from tests.sandbox_helpers import NOW, serve
-from tests.zendesk_fixtures import ZENDESK_SPEC, Api, tiny_company, visible
+from tests.vendor_specs import ZENDESK_OPENAPI, missing
+from tests.zendesk_fixtures import Api, tiny_company, visible
 
-pytestmark = pytest.mark.skipif(
-    not ZENDESK_SPEC.exists(), reason=f"Zendesk OpenAPI document not found at {ZENDESK_SPEC}"
-)
+pytestmark = pytest.mark.skipif(not ZENDESK_OPENAPI.exists(), reason=missing(ZENDESK_OPENAPI))
 
 _SKIP_KEYS = {"example", "examples", "description", "nullable", "title"}
 
@@ -51,7 +50,7 @@ def to_json_schema(node: Any, schemas: dict[str, Any], depth: int = 0) -> Any:
 @pytest.fixture(scope="module")
 def spec() -> dict[str, Any]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with ZENDESK_SPEC.open() as handle:
+    with ZENDESK_OPENAPI.open() as handle:
         return yaml.load(handle, Loader=loader)
 
 
