@@ -145,7 +145,7 @@ def test_staging_over_absent_tables_is_empty_with_declared_columns(built):
 
 
 def test_every_mart_has_rows(built):
-    # Each mart is a .sql file with its own YAML beside it (exposures.yml has no model).
+    # Each mart is a .sql file with its own YAML beside it.
     marts = [path.stem for path in (REPO_ROOT / "models" / "marts").rglob("*.sql")]
     assert len(marts) >= 9
     for mart in marts:
