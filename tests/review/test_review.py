@@ -75,6 +75,18 @@ def change(project) -> Iterator[Callable[[str, str, str], None]]:
     git(project, "checkout", "-q", "--", ".")
 
 
+def cli_arguments(project: Path, raw: Path, workdir: Path, output: Path) -> list[str]:
+    """`python -m review`'s arguments for the test project, its raw data and scratch folder."""
+    settings = {
+        "--project-dir": str(project),
+        "--warehouse": str(raw),
+        "--workdir": str(workdir),
+        "--vars": VARS,
+        "--output": str(output),
+    }
+    return [word for pair in settings.items() for word in pair]
+
+
 def run(project: Path, raw: Path, workdir: Path, failing: str = "") -> tuple[Review, str]:
     """Review the copy; the build must pass, or, when `failing` is given, fail and only in
     tests whose names contain it."""
@@ -148,23 +160,7 @@ def test_description_only_change(project, raw, workdir, change):
         "description: Calendar minutes from creation to the first public agent reply.",
     )
     output = workdir / "description.md"
-    assert (
-        main(
-            [
-                "--project-dir",
-                str(project),
-                "--warehouse",
-                str(raw),
-                "--workdir",
-                str(workdir),
-                "--vars",
-                VARS,
-                "--output",
-                str(output),
-            ]
-        )
-        == 0
-    )
+    assert main(cli_arguments(project, raw, workdir, output)) == 0
     text = output.read_text()
     assert "No data changed" in text
     assert "> before: Minutes from creation to the first agent reply; null while no reply" in text
@@ -210,18 +206,7 @@ def test_strict_fails_on_a_broken_governance_rule(project, raw, workdir, change)
         r"(- name: state_name\n)\s*description: [^\n]*\n",
         r"\1",
     )
-    arguments = [
-        "--project-dir",
-        str(project),
-        "--warehouse",
-        str(raw),
-        "--workdir",
-        str(workdir),
-        "--vars",
-        VARS,
-        "--output",
-        str(workdir / "strict.md"),
-    ]
+    arguments = cli_arguments(project, raw, workdir, workdir / "strict.md")
     assert main(arguments) == 0
     text = (workdir / "strict.md").read_text()
     assert (
